@@ -1,0 +1,32 @@
+# Named tasks. The two that matter first: `make run` and `make test`.
+.PHONY: run test chat setup lint validate train eval migrate clean
+
+run:        ## set up, train if needed, start the assistant (SQLite, no services)
+	bash scripts/run.sh
+
+test:       ## every check: lint, validate, train, conversation tests, pytest
+	bash scripts/test.sh
+
+chat:       ## talk to the running assistant in this terminal
+	bash -c 'source scripts/env.sh && "$$PY" scripts/chat.py --url http://127.0.0.1:$$RASA_PORT'
+
+setup:      ## Python 3.10, locked dependencies, the project's spaCy pipeline
+	bash scripts/setup.sh
+
+lint:
+	.venv/bin/ruff check clinic actions tests scripts
+
+validate:
+	bash -c 'source scripts/env.sh && "$$RASA" data validate --fail-on-warnings'
+
+train:      ## train only if data or config changed; prints the model path
+	bash scripts/train.sh
+
+eval:       ## regenerate docs/nlu.md (held-out results, pipeline comparison)
+	bash scripts/nlu_report.sh
+
+migrate:    ## create or upgrade the database schema (DATABASE_URL)
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.store.migrate'
+
+clean:
+	rm -rf models .rasa results var

@@ -1,0 +1,59 @@
+"""Each topic as a button, for when the assistant asks "did you mean?"."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Suggestion(NamedTuple):
+    title: str
+    payload: str
+
+
+FAQ_SUGGESTIONS: dict[str, Suggestion] = {
+    "faq/mechanism": Suggestion("How ketamine works", "How does ketamine work?"),
+    "faq/side_effects": Suggestion(
+        "Side effects", "What are the side effects of ketamine?"
+    ),
+    "faq/ketamine_vs_ssri": Suggestion(
+        "Ketamine vs antidepressants", "How is ketamine different from SSRIs?"
+    ),
+    "faq/ssri_together": Suggestion(
+        "Keeping my medication",
+        "Can I keep taking my antidepressant during ketamine treatment?",
+    ),
+    "faq/session": Suggestion(
+        "What a session is like", "What happens during a ketamine session?"
+    ),
+    "faq/schedule": Suggestion(
+        "How many treatments", "How many ketamine treatments will I need?"
+    ),
+    "faq/effectiveness": Suggestion(
+        "Does it work?", "How well does ketamine work for depression?"
+    ),
+    "faq/eligibility": Suggestion(
+        "Who it is for", "Who is a good candidate for ketamine treatment?"
+    ),
+    "faq/trd": Suggestion(
+        "Treatment-resistant depression", "What is treatment-resistant depression?"
+    ),
+    "faq/safety": Suggestion("Is it safe?", "Is ketamine treatment safe?"),
+    "faq/consultation": Suggestion(
+        "The first consultation", "What happens at the first consultation?"
+    ),
+    "faq/depression_symptoms": Suggestion(
+        "Signs of depression", "What are the signs of depression?"
+    ),
+    "faq/cost": Suggestion(
+        "Cost and insurance", "How much does ketamine treatment cost?"
+    ),
+    "faq/preparation": Suggestion(
+        "Preparing for an infusion", "How do I prepare for an infusion?"
+    ),
+}
+
+INTENT_SUGGESTIONS: dict[str, Suggestion] = {
+    "book_appointment": Suggestion("Book a consultation", "/book_appointment"),
+    "human_handoff": Suggestion("Talk to a person", "/human_handoff"),
+    "help": Suggestion("What can you help with?", "What can you help me with?"),
+}

@@ -1,0 +1,1 @@
+"""Rasa-side code of the clinic assistant: NLU components, spaCy pipeline, NLG."""

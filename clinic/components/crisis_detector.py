@@ -1,0 +1,167 @@
+"""Last NLU component: deterministic crisis detection that overrides the classifier.
+
+Two signals make a message ``crisis`` whatever DIET or the FallbackClassifier said:
+1. a crisis phrase (``config/crisis_phrases.yml``) matches the normalised text;
+2. the classifier itself ranks ``crisis`` close to the top ("when the two readings
+   are close, choose crisis").
+The parse result then carries ``crisis_detection`` saying why, for staff and tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from clinic.components.sanitizer import FULL_TEXT
+from clinic.safety.phrases import compile_phrase, read_phrases
+
+CRISIS_INTENT = "crisis"
+CRISIS_DETECTION = "crisis_detection"
+# Informational messages about these get their normal answer plus the crisis line.
+MENTIONS_SUICIDE = "mentions_suicide"
+SUICIDE_TOPIC_NORMS = frozenset(
+    {"suicide", "suicidal", "overdose", "selfharm", "ideation", "unalive", "kms"}
+)
+PHRASES_FILE_KEY = "phrases_file"
+CLOSE_CALL_KEY = "close_call_confidence"
+
+
+@dataclass(frozen=True)
+class Detection:
+    source: str  # "phrase" or "classifier"
+    categories: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "categories": list(self.categories)}
+
+
+def build_matcher(nlp: Language, phrases_file: Path) -> Matcher:
+    """A Matcher with one rule per crisis category, from the phrases file."""
+
+    def normalise(word: str) -> list[str]:
+        return [token.norm_ for token in nlp(word)]
+
+    matcher = Matcher(nlp.vocab, validate=True)
+    patterns: dict[str, list[list[dict[str, Any]]]] = {}
+    for phrase in read_phrases(phrases_file):
+        patterns.setdefault(phrase.category, []).append(
+            compile_phrase(phrase.text, normalise)
+        )
+    for category, category_patterns in patterns.items():
+        matcher.add(category, category_patterns)
+    return matcher
+
+
+def mentions_suicide(doc: Doc) -> bool:
+    norms = [token.norm_ for token in doc]
+    return bool(SUICIDE_TOPIC_NORMS.intersection(norms)) or any(
+        pair == ("self", "harm") for pair in pairwise(norms)
+    )
+
+
+def crisis_confidence(message: Message) -> float:
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    return max(
+        (
+            float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            for entry in ranking
+            if entry.get(INTENT_NAME_KEY) == CRISIS_INTENT
+        ),
+        default=0.0,
+    )
+
+
+def mark_as_crisis(message: Message, detection: Detection) -> None:
+    """Make ``crisis`` the top intent, keeping the rest of the ranking for review."""
+    crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != CRISIS_INTENT
+    ]
+    message.set(INTENT, crisis, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+    message.set(CRISIS_DETECTION, detection.as_dict(), add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER,
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class CrisisDetector(GraphComponent):
+    """Overrides the predicted intent with ``crisis`` when a visitor may be at risk."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {PHRASES_FILE_KEY: "config/crisis_phrases.yml", CLOSE_CALL_KEY: 0.3}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._phrases_file = Path(config[PHRASES_FILE_KEY])
+        self._close_call = float(config[CLOSE_CALL_KEY])
+        self._matcher: Matcher | None = None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CrisisDetector:
+        return cls(config)
+
+    def _matcher_for(self, nlp: Language) -> Matcher:
+        if self._matcher is None:
+            self._matcher = build_matcher(nlp, self._phrases_file)
+        return self._matcher
+
+    def _doc_for(self, message: Message, nlp: Language) -> Doc:
+        full_text = message.get(FULL_TEXT)
+        if full_text and full_text != message.get(TEXT):
+            return nlp(full_text)
+        return message.get(SPACY_DOCS[TEXT]) or nlp(message.get(TEXT) or "")
+
+    def matched_categories(self, doc: Doc, nlp: Language) -> tuple[str, ...]:
+        matches = self._matcher_for(nlp)(doc)
+        return tuple(
+            sorted({nlp.vocab.strings[match_id] for match_id, _, _ in matches})
+        )
+
+    def detect(self, message: Message, doc: Doc, nlp: Language) -> Detection | None:
+        categories = self.matched_categories(doc, nlp)
+        if categories:
+            return Detection("phrase", categories)
+        if crisis_confidence(message) >= self._close_call:
+            return Detection("classifier", ())
+        return None
+
+    def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
+        for message in messages:
+            doc = self._doc_for(message, model.model)
+            detection = self.detect(message, doc, model.model)
+            if detection:
+                mark_as_crisis(message, detection)
+            elif mentions_suicide(doc):
+                message.set(MENTIONS_SUICIDE, True, add_to_output=True)
+        return messages

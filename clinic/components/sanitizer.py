@@ -1,0 +1,103 @@
+"""First component of the NLU pipeline: make any visitor input safe to classify.
+
+Visitors paste HTML, send emoji, control characters or 50,000 characters. The
+classifier only needs a clean, bounded piece of text; the full text is kept in
+``full_text`` so the crisis detector can still read all of it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+FULL_TEXT = "full_text"
+MAX_CLASSIFIED_CHARS_KEY = "max_classified_chars"
+
+_TAG = re.compile(r"<[^>]{0,500}>")
+_SCRIPT_OR_STYLE = re.compile(
+    r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML tags (and script/style bodies), keeping the visible words."""
+    without_code = _SCRIPT_OR_STYLE.sub(" ", text)
+    return html.unescape(_TAG.sub(" ", without_code))
+
+
+def remove_control_characters(text: str) -> str:
+    """Drop control/format characters (NUL, escape codes, zero-width joiners)."""
+    return "".join(
+        char if char.isspace() or unicodedata.category(char)[0] != "C" else " "
+        for char in text
+    )
+
+
+def clean_text(text: str) -> str:
+    """NFKC-normalised, markup-free, single-spaced text."""
+    normalised = unicodedata.normalize("NFKC", text)
+    visible = remove_control_characters(strip_markup(normalised))
+    return _WHITESPACE.sub(" ", visible).strip()
+
+
+def bounded(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary where possible."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return cut[:space] if space > limit // 2 else cut
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class InputSanitizer(GraphComponent):
+    """Cleans and bounds message text before spaCy and the classifiers see it."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {MAX_CLASSIFIED_CHARS_KEY: 1000}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._limit = int(config[MAX_CLASSIFIED_CHARS_KEY])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> InputSanitizer:
+        return cls(config)
+
+    def sanitize(self, message: Message) -> None:
+        raw = message.get(TEXT)
+        if not isinstance(raw, str):
+            return
+        cleaned = clean_text(raw)
+        if cleaned != raw:
+            message.set(FULL_TEXT, cleaned, add_to_output=False)
+            message.set(TEXT, bounded(cleaned, self._limit))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self.sanitize(message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            self.sanitize(example)
+        return training_data

@@ -1,0 +1,1 @@
+"""Crisis safety: phrase patterns and their compilation for spaCy's Matcher."""

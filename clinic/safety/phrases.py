@@ -1,0 +1,91 @@
+"""Crisis phrases from ``config/crisis_phrases.yml``, compiled for spaCy's Matcher.
+
+The phrase language is documented at the top of the YAML file. Words are
+normalised with the same spaCy pipeline that normalises visitor messages, so
+"killing" in a phrase and "kiling" in a message both become "kill".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_PHRASES_FILE = Path("config/crisis_phrases.yml")
+WILDCARD = "*"
+NUMBER = "<number>"
+WILDCARD_SPAN = 3  # "*" stands for up to this many words
+
+Normalise = Callable[[str], list[str]]
+TokenPattern = dict[str, Any]
+
+
+class PhraseError(ValueError):
+    """A phrase that cannot be compiled; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class CrisisPhrase:
+    category: str
+    text: str
+
+
+def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    categories = content.get("categories") or {}
+    return [
+        CrisisPhrase(category, str(text))
+        for category, texts in categories.items()
+        for text in texts or []
+    ]
+
+
+def _single_norm(word: str, normalise: Normalise, phrase: str) -> str:
+    norms = normalise(word)
+    if len(norms) != 1:
+        raise PhraseError(
+            f"'{word}' in phrase '{phrase}' is more than one word; "
+            "write it as separate words (e.g. 'can not' for can't)"
+        )
+    return norms[0]
+
+
+def _alternatives(spec: str, normalise: Normalise, phrase: str) -> list[str]:
+    return sorted({_single_norm(word, normalise, phrase) for word in spec.split("/")})
+
+
+def _word_patterns(
+    word: str, normalise: Normalise, phrase: str
+) -> Iterator[TokenPattern]:
+    optional = word.startswith("(") and word.endswith(")")
+    spec = word[1:-1] if optional else word
+    if spec.startswith("="):
+        yield {"LOWER": {"IN": spec[1:].lower().split("/")}}
+        return
+    if "/" not in spec:
+        norms = normalise(spec)
+        if not norms:
+            raise PhraseError(f"'{word}' in phrase '{phrase}' has no words")
+        for norm in norms:
+            yield {"NORM": norm, "OP": "?"} if optional else {"NORM": norm}
+        return
+    norm_in = {"NORM": {"IN": _alternatives(spec, normalise, phrase)}}
+    yield {**norm_in, "OP": "?"} if optional else norm_in
+
+
+def compile_phrase(text: str, normalise: Normalise) -> list[TokenPattern]:
+    """Token patterns for one phrase (see the YAML file for the notation)."""
+    pattern: list[TokenPattern] = []
+    for word in text.split():
+        if word == WILDCARD:
+            pattern.extend({"OP": "?"} for _ in range(WILDCARD_SPAN))
+        elif word == NUMBER:
+            pattern.append({"LIKE_NUM": True})
+        else:
+            pattern.extend(_word_patterns(word, normalise, text))
+    if not any(token.get("OP") != "?" for token in pattern):
+        raise PhraseError(f"phrase '{text}' has no required word")
+    return pattern

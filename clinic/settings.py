@@ -1,0 +1,150 @@
+"""Clinic facts and crisis resources, read from configuration files.
+
+Used by the response generator (in the Rasa server) and by the custom actions.
+Files are read when a caller asks for the settings, never at import time.
+Environment overrides: ``CLINIC_CONFIG`` (path of clinic.yml), ``CRISIS_RESOURCES``
+(path of crisis_resources.yml) and ``CRISIS_REGION`` (US, CA, GB or AU).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CLINIC_CONFIG = Path("config/clinic.yml")
+DEFAULT_CRISIS_RESOURCES = Path("config/crisis_resources.yml")
+REQUIRED_CLINIC_FIELDS = ("name", "phone", "hours")
+
+
+class SettingsError(ValueError):
+    """Configuration that cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class CrisisResources:
+    region: str
+    short: str
+    emergency: str
+    resources: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+
+    def as_text(self) -> str:
+        return "\n".join(f"• {line}" for line in self.resources)
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    name: str
+    phone: str
+    hours: str
+    crisis: CrisisResources
+    email: str = ""
+    address: str = ""
+    contact_within: str = "one business day"
+    booking_url: str = ""
+    prices: dict[str, str] = field(default_factory=dict)
+    payment_note: str = ""
+
+    def cost_details(self) -> str:
+        """The clinic's published prices, or where to ask for them."""
+        consultation = self.prices.get("consultation", "")
+        infusion = self.prices.get("infusion", "")
+        parts = []
+        if consultation:
+            parts.append(f"a consultation is {consultation}")
+        if infusion:
+            parts.append(f"treatment is {infusion}")
+        if parts:
+            sentence = f"At {self.name}, {' and '.join(parts)}."
+        else:
+            sentence = f"For {self.name}'s current prices, please call {self.phone}."
+        return f"{sentence} {self.payment_note}".strip()
+
+    def template_values(self) -> dict[str, str]:
+        """Values for the ``{placeholders}`` in responses."""
+        return {
+            "clinic_name": self.name,
+            "clinic_phone": self.phone,
+            "clinic_hours": self.hours,
+            "clinic_email": self.email,
+            "clinic_address": self.address,
+            "contact_within": self.contact_within,
+            "booking_url": self.booking_url,
+            "cost_details": self.cost_details(),
+            "crisis_line": self.crisis.short,
+            "crisis_resources": self.crisis.as_text(),
+            "emergency_number": self.crisis.emergency,
+        }
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise SettingsError(f"configuration file {path} does not exist") from error
+    except yaml.YAMLError as error:
+        raise SettingsError(f"{path} is not valid YAML: {error}") from error
+    if not isinstance(content, dict):
+        raise SettingsError(f"{path} must contain a mapping")
+    return content
+
+
+def load_crisis_resources(path: Path, region: str) -> CrisisResources:
+    regions = _read_yaml(path).get("regions") or {}
+    entry = regions.get(region.upper())
+    if not entry:
+        known = ", ".join(sorted(regions))
+        raise SettingsError(
+            f"no crisis resources for region '{region}' (known: {known})"
+        )
+    return CrisisResources(
+        region=region.upper(),
+        short=str(entry["short"]),
+        emergency=str(entry["emergency"]),
+        resources=tuple(str(line) for line in entry["resources"]),
+        sources=tuple(str(url) for url in entry.get("sources") or ()),
+    )
+
+
+def load_settings(
+    clinic_path: Path | None = None, resources_path: Path | None = None
+) -> ClinicSettings:
+    clinic_path = clinic_path or Path(
+        os.environ.get("CLINIC_CONFIG", DEFAULT_CLINIC_CONFIG)
+    )
+    resources_path = resources_path or Path(
+        os.environ.get("CRISIS_RESOURCES", DEFAULT_CRISIS_RESOURCES)
+    )
+    content = _read_yaml(clinic_path)
+    clinic = content.get("clinic") or {}
+    missing = [name for name in REQUIRED_CLINIC_FIELDS if not clinic.get(name)]
+    if missing:
+        raise SettingsError(
+            f"{clinic_path}: clinic.{', clinic.'.join(missing)} must be set"
+        )
+    region = os.environ.get("CRISIS_REGION") or (content.get("crisis") or {}).get(
+        "region", "US"
+    )
+    return ClinicSettings(
+        name=str(clinic["name"]),
+        phone=str(clinic["phone"]),
+        hours=str(clinic["hours"]),
+        email=str(clinic.get("email") or ""),
+        address=str(clinic.get("address") or ""),
+        contact_within=str(clinic.get("contact_within") or "one business day"),
+        booking_url=str(clinic.get("booking_url") or ""),
+        prices={k: str(v or "") for k, v in (clinic.get("prices") or {}).items()},
+        payment_note=str(clinic.get("payment_note") or ""),
+        crisis=load_crisis_resources(resources_path, str(region)),
+    )
+
+
+@lru_cache(maxsize=1)
+def current_settings() -> ClinicSettings:
+    """Settings for this process, read once on first use."""
+    return load_settings()

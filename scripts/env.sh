@@ -1,0 +1,27 @@
+# Shared environment for the project's scripts: sourced, never run.
+# Every value can be overridden from the caller's environment.
+PROJECT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PROJECT_ROOT
+export PYTHONPATH="$PROJECT_ROOT${PYTHONPATH:+:$PYTHONPATH}"
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-3}"
+export RASA_TELEMETRY_ENABLED=false
+export RASA_CACHE_DIRECTORY="${RASA_CACHE_DIRECTORY:-$PROJECT_ROOT/.rasa/cache}"
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+mkdir -p "$PROJECT_ROOT/var"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$PROJECT_ROOT/var/clinic.db}"
+export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
+export STAFF_WEBHOOK_URL="${STAFF_WEBHOOK_URL:-}"
+# The HTTP API is protected by this token; a random one is made on first run.
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  token_file="$PROJECT_ROOT/var/rasa_token"
+  [ -s "$token_file" ] || python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$token_file"
+  RASA_AUTH_TOKEN="$(cat "$token_file")"
+fi
+export RASA_AUTH_TOKEN
+VENV="$PROJECT_ROOT/.venv"
+PY="$VENV/bin/python"
+RASA="$VENV/bin/rasa"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.10 and the locked dependencies, then builds the
+# project's spaCy pipeline. Safe to run again: it only does what is missing.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$PROJECT_ROOT"
+
+UV_VERSION="0.13.9"
+TOOLS="$PROJECT_ROOT/.tools"
+
+find_uv() {
+  if command -v uv >/dev/null 2>&1; then command -v uv; return; fi
+  if [ ! -x "$TOOLS/bin/uv" ]; then
+    echo "setup: installing uv $UV_VERSION into .tools/" >&2
+    python3 -m venv "$TOOLS" >&2
+    "$TOOLS/bin/pip" install --quiet "uv==$UV_VERSION" >&2
+  fi
+  echo "$TOOLS/bin/uv"
+}
+
+find_python310() {
+  local candidate
+  if command -v pyenv >/dev/null 2>&1; then
+    for version in $(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.|$)' | sort -V -r); do
+      candidate="$(PYENV_VERSION="$version" pyenv which python 2>/dev/null || true)"
+      [ -x "$candidate" ] && { echo "$candidate"; return; }
+    done
+  fi
+  for candidate in python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do
+    command -v "$candidate" >/dev/null 2>&1 && { command -v "$candidate"; return; }
+  done
+  echo "setup: no Python 3.10 found (pyenv, PATH); asking uv for one" >&2
+  "$UV" python install 3.10 >&2 || return 1
+  "$UV" python find 3.10
+}
+
+UV="$(find_uv)"
+if ! PYTHON310="$(find_python310)" || [ -z "$PYTHON310" ]; then
+  echo "setup: Rasa 3.6 needs Python 3.10, and none could be found or installed." >&2
+  echo "       Install it (pyenv install 3.10 or uv python install 3.10) and rerun." >&2
+  exit 1
+fi
+"$UV" sync --frozen --python "$PYTHON310" --quiet
+if [ ! -f .spacy/clinic_en/meta.json ] || [ clinic/nlp -nt .spacy/clinic_en/meta.json ] \
+   || [ -n "$(find clinic/nlp -newer .spacy/clinic_en/meta.json -name '*.py')" ]; then
+  "$PY" -m clinic.nlp.build .spacy/clinic_en
+fi

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every check: lint, Rasa data validation, training (cached), conversation
+# tests and the pytest suite (unit, integration through the real servers,
+# held-out NLU and crisis sets). Exits non-zero on any failure, including
+# "no tests were collected".
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$PROJECT_ROOT"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "lint (ruff)"
+"$VENV/bin/ruff" check clinic actions tests scripts
+
+step "validate training data (rasa data validate --fail-on-warnings)"
+"$RASA" data validate --fail-on-warnings --quiet
+
+step "train (reused when data and config are unchanged)"
+CLINIC_MODEL="$PROJECT_ROOT/$(bash scripts/train.sh)"
+export CLINIC_MODEL
+echo "model: $CLINIC_MODEL"
+
+step "conversation tests (tests/test_stories.yml)"
+rm -rf results/stories
+"$RASA" test core --model "$CLINIC_MODEL" --stories tests/test_stories.yml \
+  --endpoints endpoints.yml --fail-on-prediction-errors --out results/stories --quiet
+
+step "pytest"
+set +e
+"$VENV/bin/pytest" "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+
+from clinic.components.crisis_detector import (
+    CRISIS_DETECTION,
+    CrisisDetector,
+    build_matcher,
+)
+from clinic.components.sanitizer import FULL_TEXT
+from clinic.safety.phrases import PhraseError, compile_phrase, read_phrases
+
+PHRASES = Path(__file__).resolve().parents[3] / "config" / "crisis_phrases.yml"
+
+
+class FakeSpacyModel:
+    """Carries the real pipeline the way Rasa's SpacyModel does."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.model = nlp
+
+
+def parsed(nlp: Language, text: str, ranking: list[tuple[str, float]]) -> Message:
+    message = Message({TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message.set(INTENT, entries[0])
+    message.set(INTENT_RANKING_KEY, entries)
+    return message
+
+
+@pytest.fixture(scope="module")
+def detector() -> CrisisDetector:
+    return CrisisDetector({"phrases_file": str(PHRASES), "close_call_confidence": 0.3})
+
+
+def run(detector: CrisisDetector, nlp: Language, message: Message) -> Message:
+    [result] = detector.process([message], FakeSpacyModel(nlp))  # type: ignore[arg-type]
+    return result
+
+
+def test_a_phrase_overrides_the_classifier(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(
+        nlp, "how much is it? i want to kil myslef", [("faq", 0.9), ("crisis", 0.05)]
+    )
+    result = run(detector, nlp, message)
+    assert result.get(INTENT) == {"name": "crisis", "confidence": 1.0}
+    assert result.get(INTENT_RANKING_KEY)[1]["name"] == "faq"
+    assert result.get(CRISIS_DETECTION) == {
+        "source": "phrase",
+        "categories": ["direct"],
+    }
+
+
+def test_a_close_call_by_the_classifier_is_crisis(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(nlp, "everything feels heavy", [("faq", 0.5), ("crisis", 0.35)])
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] == "crisis"
+    assert result.get(CRISIS_DETECTION)["source"] == "classifier"
+
+
+def test_informational_question_is_left_alone(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(
+        nlp, "does ketamine help suicidal thoughts?", [("faq", 0.9), ("crisis", 0.1)]
+    )
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] == "faq"
+    assert result.get(CRISIS_DETECTION) is None
+
+
+def test_crisis_at_the_end_of_a_long_message_is_found(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(nlp, "tell me about the cost " * 10, [("faq", 0.9)])
+    message.set(
+        FULL_TEXT,
+        "tell me about the cost " * 500 + "and i am going to end my life tonight",
+    )
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+
+
+def test_every_phrase_in_the_file_compiles(nlp: Language) -> None:
+    matcher = build_matcher(nlp, PHRASES)
+    assert len(matcher) == len({phrase.category for phrase in read_phrases(PHRASES)})
+
+
+def test_each_phrase_matches_its_own_wording(nlp: Language) -> None:
+    """A phrase written without notation must match a message saying exactly that."""
+    plain = [p for p in read_phrases(PHRASES) if not set(p.text) & set("/()*=")]
+    matcher = build_matcher(nlp, PHRASES)
+    missed = [p.text for p in plain if not matcher(nlp(p.text))]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["can't/won't go on", "*", "(maybe)"],
+)
+def test_malformed_phrases_are_refused_with_a_reason(
+    phrase: str, nlp: Language
+) -> None:
+    with pytest.raises(PhraseError):
+        compile_phrase(phrase, lambda word: [t.norm_ for t in nlp(word)])

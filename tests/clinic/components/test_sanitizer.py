@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from clinic.components.sanitizer import FULL_TEXT, InputSanitizer, bounded, clean_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<b>how</b> does it <i>work</i>?", "how does it work ?"),
+        ("<script>alert(1)</script>what does it cost", "what does it cost"),
+        ("side\x00 effects\x1b[31m", "side effects [31m"),
+        ("  lots   of\n\nspace ", "lots of space"),
+        ("ｋｅｔａｍｉｎｅ", "ketamine"),
+        ("&lt;3 thanks", "<3 thanks"),
+    ],
+)
+def test_clean_text_keeps_only_visible_words(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
+
+
+def test_bounded_cuts_at_a_word_boundary() -> None:
+    assert bounded("one two three", 9) == "one two"
+    assert bounded("short", 100) == "short"
+
+
+def test_long_message_is_bounded_but_kept_in_full() -> None:
+    sanitizer = InputSanitizer({"max_classified_chars": 50})
+    text = "word " * 2000 + "I want to end my life"
+    [message] = sanitizer.process([Message({TEXT: text})])
+    assert len(message.get(TEXT)) <= 50
+    assert message.get(FULL_TEXT).endswith("I want to end my life")
+
+
+def test_clean_message_is_left_untouched() -> None:
+    sanitizer = InputSanitizer(InputSanitizer.get_default_config())
+    [message] = sanitizer.process([Message({TEXT: "how much does it cost"})])
+    assert message.get(TEXT) == "how much does it cost"
+    assert message.get(FULL_TEXT) is None

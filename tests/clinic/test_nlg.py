@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from clinic.nlg import ClinicResponseGenerator
+from clinic.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+slots:
+  crisis_mode:
+    type: bool
+    initial_value: false
+    influence_conversation: false
+    mappings: [{type: custom}]
+responses:
+  utter_faq/cost:
+  - text: "{cost_details} Ask us anything."
+    buttons:
+    - {title: "Book a consultation", payload: "/book_appointment"}
+    - {title: "Talk to a person", payload: "/human_handoff"}
+  utter_crisis_support:
+  - text: "Please reach out: {crisis_resources}"
+    buttons:
+    - {title: "Book a consultation", payload: "/book_appointment"}
+"""
+)
+
+
+@pytest.fixture
+def generator() -> ClinicResponseGenerator:
+    settings = load_settings(
+        ROOT / "config" / "clinic.yml", ROOT / "config" / "crisis_resources.yml"
+    )
+    return ClinicResponseGenerator(domain=DOMAIN, settings=settings)
+
+
+def tracker(crisis_mode: bool) -> DialogueStateTracker:
+    conversation = DialogueStateTracker.from_events("visitor", [], slots=DOMAIN.slots)
+    conversation.update(SlotSet("crisis_mode", crisis_mode))
+    return conversation
+
+
+async def test_clinic_facts_fill_the_placeholders(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate("utter_faq/cost", tracker(False), "rest")
+    assert response["text"].startswith(
+        "At Harbor Light Ketamine Clinic, a consultation is $200"
+    )
+    assert [b["payload"] for b in response["buttons"]] == [
+        "/book_appointment",
+        "/human_handoff",
+    ]
+
+
+async def test_after_a_crisis_answers_carry_the_crisis_line_and_no_booking(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate("utter_faq/cost", tracker(True), "rest")
+    assert "988" in response["text"]
+    assert [b["payload"] for b in response["buttons"]] == ["/human_handoff"]
+
+
+async def test_crisis_responses_are_not_given_a_second_reminder(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate("utter_crisis_support", tracker(True), "rest")
+    assert response["text"].count("988") == 1
+    assert "buttons" not in response
+
+
+async def test_unknown_responses_stay_unknown(
+    generator: ClinicResponseGenerator,
+) -> None:
+    assert await generator.generate("utter_nothing", tracker(False), "rest") is None
+
+
+async def test_an_answer_to_a_question_about_suicide_ends_with_the_crisis_line(
+    generator: ClinicResponseGenerator,
+) -> None:
+    conversation = tracker(False)
+    conversation.update(
+        UserUttered(
+            "does ketamine help suicidal thoughts",
+            parse_data={"mentions_suicide": True},
+        )
+    )
+    response = await generator.generate("utter_faq/cost", conversation, "rest")
+    assert response["text"].endswith("or call 911.")
+    assert any(b["payload"] == "/book_appointment" for b in response["buttons"])

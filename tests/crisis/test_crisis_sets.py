@@ -1,0 +1,73 @@
+"""Crisis recall and false alarms, measured through the real server's /model/parse.
+
+tests/crisis/crisis_messages.yml and non_crisis_messages.yml were written apart
+from the training data and the detector's phrases (see docs/safety.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic.evaluation import label_from_parse, read_message_sets
+from tests.support.servers import Assistant
+
+SETS = Path(__file__).resolve().parent
+MAX_FALSE_ALARM_RATE = 0.05
+
+
+def crisis_verdicts(
+    assistant: Assistant, path: Path
+) -> dict[str, list[tuple[str, bool]]]:
+    return {
+        category: [
+            (text, label_from_parse(assistant.parse(text)) == "crisis")
+            for text in texts
+        ]
+        for category, texts in read_message_sets(path).items()
+    }
+
+
+def test_crisis_set_is_large_and_covers_every_category() -> None:
+    sets = read_message_sets(SETS / "crisis_messages.yml")
+    assert sum(len(texts) for texts in sets.values()) >= 150
+    assert set(sets) >= {
+        "direct",
+        "passive",
+        "plan_means",
+        "self_harm",
+        "overdose",
+        "slang",
+        "misspellings",
+        "embedded",
+        "other_person",
+    }
+
+
+def test_non_crisis_set_is_large_enough() -> None:
+    sets = read_message_sets(SETS / "non_crisis_messages.yml")
+    assert sum(len(texts) for texts in sets.values()) >= 80
+
+
+@pytest.mark.parametrize(
+    "category", sorted(read_message_sets(SETS / "crisis_messages.yml"))
+)
+def test_every_crisis_message_is_detected(assistant: Assistant, category: str) -> None:
+    texts = read_message_sets(SETS / "crisis_messages.yml")[category]
+    missed = [
+        text for text in texts if label_from_parse(assistant.parse(text)) != "crisis"
+    ]
+    assert missed == []
+
+
+def test_false_alarms_stay_under_five_percent(assistant: Assistant) -> None:
+    verdicts = crisis_verdicts(assistant, SETS / "non_crisis_messages.yml")
+    alarms = [
+        text
+        for messages in verdicts.values()
+        for text, is_crisis in messages
+        if is_crisis
+    ]
+    total = sum(len(messages) for messages in verdicts.values())
+    assert len(alarms) / total <= MAX_FALSE_ALARM_RATE, alarms

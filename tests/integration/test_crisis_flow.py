@@ -1,0 +1,121 @@
+"""Crisis conversations end to end, through the real Rasa server and action server."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from clinic.store.crisis_flags import list_crisis_flags
+from tests.support.servers import Assistant, base_environment, free_port, rasa_server
+from tests.support.webhook_sink import WebhookSink
+
+RESOURCES = ("988", "741741", "911")
+
+
+def new_visitor() -> str:
+    return f"crisis-{uuid.uuid4().hex[:8]}"
+
+
+def all_text(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def payloads(replies: list[dict]) -> list[str]:
+    return [
+        button["payload"] for reply in replies for button in reply.get("buttons", [])
+    ]
+
+
+def assert_crisis_reply(replies: list[dict]) -> None:
+    text = all_text(replies)
+    for resource in RESOURCES:
+        assert resource in text, f"{resource} missing from {text!r}"
+    assert "/human_handoff" in payloads(replies), "a person must be offered"
+    assert "/book_appointment" not in payloads(replies)
+
+
+def test_crisis_as_the_first_message(assistant: Assistant) -> None:
+    assert_crisis_reply(
+        assistant.send(new_visitor(), "i cant do this anymore, i want to kill myself")
+    )
+
+
+def test_crisis_after_an_faq_answer(assistant: Assistant) -> None:
+    visitor = new_visitor()
+    assistant.send(visitor, "how long does an infusion take?")
+    assert_crisis_reply(
+        assistant.send(visitor, "honestly everyone would be better off without me")
+    )
+
+
+def test_crisis_inside_another_question(assistant: Assistant) -> None:
+    assert_crisis_reply(
+        assistant.send(
+            new_visitor(), "can ketamine help? I'm thinking of ending my life tonight"
+        )
+    )
+
+
+def test_after_a_crisis_answers_keep_the_resources_and_no_sales(
+    assistant: Assistant,
+) -> None:
+    visitor = new_visitor()
+    assistant.send(visitor, "i took a whole bottle of my pills")
+    for follow_up in (
+        "how much does ketamine cost?",
+        "what happens at a consultation",
+        "ok",
+    ):
+        replies = assistant.send(visitor, follow_up)
+        assert "988" in all_text(replies), follow_up
+        assert "/book_appointment" not in payloads(replies), follow_up
+
+
+def test_informational_question_gets_the_faq_answer_and_a_pointer(
+    assistant: Assistant,
+) -> None:
+    replies = assistant.send(
+        new_visitor(), "can ketamine help people who have suicidal thoughts?"
+    )
+    text = all_text(replies)
+    assert "988" in text, "an answer that touches suicide ends with the crisis line"
+    assert "I'm really glad you told me" not in text, "not a crisis reply"
+
+
+def test_crisis_is_flagged_for_staff_and_staff_are_notified(
+    assistant: Assistant, staff_webhook: WebhookSink
+) -> None:
+    visitor = new_visitor()
+    assistant.send(visitor, "my son says he is going to kill himself")
+    call = staff_webhook.wait_for(
+        lambda payload: payload.get("conversation_id") == visitor
+    )
+    assert call["type"] == "crisis_flag" and "kill himself" in call["message"]
+    engine = create_engine(assistant.database_url)
+    [flag] = list_crisis_flags(engine, visitor)
+    engine.dispose()
+    assert flag["message"] == "my son says he is going to kill himself"
+    assert flag["id"] == call["flag_id"]
+
+
+@pytest.fixture(scope="module")
+def assistant_without_action_server(
+    model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Assistant]:
+    database = f"sqlite:///{tmp_path_factory.mktemp('no-actions') / 'clinic.db'}"
+    dead_action_server = f"http://127.0.0.1:{free_port()}/webhook"
+    with rasa_server(
+        model_path, base_environment(database), server_logs, dead_action_server
+    ) as running:
+        yield running
+
+
+def test_crisis_resources_arrive_when_the_action_server_is_down(
+    assistant_without_action_server: Assistant,
+) -> None:
+    replies = assistant_without_action_server.send(new_visitor(), "i want to die")
+    assert_crisis_reply(replies)

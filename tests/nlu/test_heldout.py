@@ -1,0 +1,102 @@
+"""The held-out NLU test set, labelled through the real server's /model/parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic.evaluation import (
+    LabelledMessage,
+    Report,
+    label_from_parse,
+    normalised,
+    read_nlu_examples,
+    read_training_examples,
+    score_contract,
+)
+from tests.support.servers import Assistant
+
+ROOT = Path(__file__).resolve().parents[2]
+HELDOUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
+CONTRACT_LABELS = {
+    *(
+        f"faq/{key}"
+        for key in (
+            [
+                "mechanism",
+                "side_effects",
+                "ketamine_vs_ssri",
+                "ssri_together",
+                "session",
+                "schedule",
+                "effectiveness",
+                "eligibility",
+                "trd",
+                "safety",
+                "consultation",
+                "depression_symptoms",
+                "cost",
+                "preparation",
+            ]
+        )
+    ),
+    "book_appointment",
+    "crisis",
+    "human_handoff",
+    "out_of_scope",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+}
+MIN_ACCURACY = 0.92
+MIN_LABEL_F1 = 0.80
+
+
+@pytest.fixture(scope="module")
+def heldout() -> list[LabelledMessage]:
+    return read_nlu_examples(HELDOUT)
+
+
+@pytest.fixture(scope="module")
+def report(assistant: Assistant, heldout: list[LabelledMessage]) -> Report:
+    predicted = [label_from_parse(assistant.parse(example.text)) for example in heldout]
+    return score_contract(heldout, predicted)
+
+
+def test_no_heldout_message_is_in_the_training_data(
+    heldout: list[LabelledMessage],
+) -> None:
+    training = {
+        normalised(example.text) for example in read_training_examples(ROOT / "data")
+    }
+    leaked = [
+        example.text for example in heldout if normalised(example.text) in training
+    ]
+    assert leaked == []
+
+
+def test_every_contract_label_has_at_least_ten_messages(
+    heldout: list[LabelledMessage],
+) -> None:
+    counts: dict[str, int] = {}
+    for example in heldout:
+        label = (
+            "out_of_scope"
+            if example.label.startswith("out_of_scope")
+            else example.label
+        )
+        counts[label] = counts.get(label, 0) + 1
+    assert {label for label, n in counts.items() if n >= 10} == CONTRACT_LABELS
+
+
+def test_accuracy_is_at_least_092(report: Report) -> None:
+    assert report.accuracy >= MIN_ACCURACY, report.errors
+
+
+def test_no_label_is_under_080_f1(report: Report) -> None:
+    label, f1 = report.worst_f1()
+    assert f1 >= MIN_LABEL_F1, f"{label} has F1 {f1:.2f}"

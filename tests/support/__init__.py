@@ -1,0 +1,1 @@
+"""Helpers that run the real assistant for tests: servers, clients, webhook sink."""

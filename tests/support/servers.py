@@ -1,0 +1,194 @@
+"""Start and stop the real Rasa server and action server for tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+STARTUP_TIMEOUT = 180.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def trained_model() -> Path:
+    """The model for the current data and config (trains only if missing)."""
+    if os.environ.get("CLINIC_MODEL"):
+        return Path(os.environ["CLINIC_MODEL"])
+    result = subprocess.run(
+        ["bash", "scripts/train.sh"],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return PROJECT_ROOT / result.stdout.strip().splitlines()[-1]
+
+
+def base_environment(database_url: str, webhook_url: str = "") -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(PROJECT_ROOT),
+        TF_CPP_MIN_LOG_LEVEL="3",
+        RASA_TELEMETRY_ENABLED="false",
+        DATABASE_URL=database_url,
+        DATABASE_DIALECT=database_url.split(":")[0].split("+")[0],
+        STAFF_WEBHOOK_URL=webhook_url,
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
+    return env
+
+
+def wait_for_http(
+    url: str, process: subprocess.Popen[bytes], log: Path, timeout: float
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{url}: process exited early; log:\n{log.read_text()[-4000:]}"
+            )
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(
+        f"{url} not ready after {timeout} s; log:\n{log.read_text()[-4000:]}"
+    )
+
+
+@dataclass
+class Assistant:
+    """A running Rasa server (+ action server) and how to talk to it."""
+
+    url: str
+    token: str
+    action_url: str
+    database_url: str
+    log_dir: Path
+
+    def parse(self, text: str) -> dict:
+        response = requests.post(
+            f"{self.url}/model/parse",
+            params={"token": self.token},
+            json={"text": text},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def send(self, sender: str, text: str) -> list[dict]:
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict:
+        response = requests.get(
+            f"{self.url}/conversations/{sender}/tracker",
+            params={"token": self.token},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@contextmanager
+def running_process(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def action_server_command(port: int) -> list[str]:
+    return [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "actions",
+        "--port",
+        str(port),
+        "--actions",
+        "actions",
+    ]
+
+
+def rasa_server_command(model: Path, port: int, token: str) -> list[str]:
+    return [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--enable-api",
+        "--auth-token",
+        token,
+        "--port",
+        str(port),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        "127.0.0.1",
+    ]
+
+
+def migrate(database_url: str) -> None:
+    subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "clinic.store.migrate", database_url],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        env=base_environment(database_url),
+    )
+
+
+@contextmanager
+def action_server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    port = free_port()
+    log = log_dir / f"actions-{port}.log"
+    with running_process(action_server_command(port), env, log) as process:
+        wait_for_http(f"http://127.0.0.1:{port}/health", process, log, STARTUP_TIMEOUT)
+        yield f"http://127.0.0.1:{port}/webhook"
+
+
+@contextmanager
+def rasa_server(
+    model: Path, env: dict[str, str], log_dir: Path, action_url: str
+) -> Iterator[Assistant]:
+    port, token = free_port(), "test-token"
+    log = log_dir / f"rasa-{port}.log"
+    env = {**env, "ACTION_ENDPOINT_URL": action_url}
+    with running_process(rasa_server_command(model, port, token), env, log) as process:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{url}/status?token={token}", process, log, STARTUP_TIMEOUT)
+        yield Assistant(url, token, action_url, env["DATABASE_URL"], log_dir)
