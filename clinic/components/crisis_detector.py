@@ -33,7 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from clinic.components.sanitizer import FULL_TEXT
-from clinic.safety.phrases import compile_phrase, read_phrases
+from clinic.safety.phrases import compile_phrase, read_phrases, read_word_classes
 
 CRISIS_INTENT = "crisis"
 CRISIS_DETECTION = "crisis_detection"
@@ -62,10 +62,11 @@ def build_matcher(nlp: Language, phrases_file: Path) -> Matcher:
         return [token.norm_ for token in nlp(word)]
 
     matcher = Matcher(nlp.vocab, validate=True)
+    classes = read_word_classes(phrases_file)
     patterns: dict[str, list[list[dict[str, Any]]]] = {}
     for phrase in read_phrases(phrases_file):
         patterns.setdefault(phrase.category, []).append(
-            compile_phrase(phrase.text, normalise)
+            compile_phrase(phrase.text, normalise, classes)
         )
     for category, category_patterns in patterns.items():
         matcher.add(category, category_patterns)
@@ -114,7 +115,7 @@ class CrisisDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {PHRASES_FILE_KEY: "config/crisis_phrases.yml", CLOSE_CALL_KEY: 0.3}
+        return {PHRASES_FILE_KEY: "config/crisis_phrases.yml", CLOSE_CALL_KEY: 0.4}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._phrases_file = Path(config[PHRASES_FILE_KEY])

@@ -1,13 +1,15 @@
-"""Tells the fallback what kind of message it could not understand.
+"""Catches messages the English classifiers cannot read, before they guess.
 
-A message in another language, or with no words at all (emoji, binary junk),
-deserves a different polite answer than an English question on an unknown
-topic. This component adds ``readability`` to the parse result:
-``{"has_words": bool, "english": bool}``.
+DIET confidently maps a Spanish question or a row of emoji to some English
+topic. This component adds ``readability`` (``{"has_words": bool, "english":
+bool}``) to the parse result and, for a message with no words or not in English,
+makes the intent ``nlu_fallback`` so the fallback action answers it politely.
+The crisis detector runs after it, so a crisis is never hidden by this.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -16,13 +18,23 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
 READABILITY = "readability"
-# Share of a message's words that must be common English words.
-ENGLISH_SHARE = 0.5
+FALLBACK_INTENT = "nlu_fallback"
+# Share of a message's words that must be known English words.
+ENGLISH_SHARE = 0.7
+# Fewer words than this are too little evidence to call a message foreign.
+MIN_WORDS_TO_JUDGE = 3
+LATIN_END = 0x250  # Basic Latin to Latin Extended-B
 
 
 def words_of(doc: Doc) -> list[str]:
@@ -30,15 +42,28 @@ def words_of(doc: Doc) -> list[str]:
 
 
 def is_latin(word: str) -> bool:
-    return all("a" <= char <= "z" for char in word)
+    return all(ord(char) < LATIN_END for char in word)
 
 
-def looks_english(words: list[str], is_common_word: Any) -> bool:
+def looks_english(words: list[str], is_known: Callable[[str], bool]) -> bool:
     latin = [word for word in words if is_latin(word)]
     if len(latin) < len(words) / 2:
         return False
-    known = sum(1 for word in latin if is_common_word(word))
+    if len(latin) < MIN_WORDS_TO_JUDGE:
+        return True
+    known = sum(1 for word in latin if is_known(word))
     return known >= ENGLISH_SHARE * len(latin)
+
+
+def make_fallback(message: Message) -> None:
+    fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
+    ]
+    message.set(INTENT, fallback, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -64,10 +89,12 @@ class ReadabilityCheck(GraphComponent):
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             words = words_of(doc) if doc is not None else []
-            readability = {
-                "has_words": bool(words),
-                "english": bool(words)
-                and looks_english(words, normalizer.is_common_word),
-            }
-            message.set(READABILITY, readability, add_to_output=True)
+            english = bool(words) and looks_english(words, normalizer.is_known_word)
+            message.set(
+                READABILITY,
+                {"has_words": bool(words), "english": english},
+                add_to_output=True,
+            )
+            if not english:
+                make_fallback(message)
         return messages

@@ -88,9 +88,10 @@ class InputSanitizer(GraphComponent):
         if not isinstance(raw, str):
             return
         cleaned = clean_text(raw)
-        if cleaned != raw:
+        classified = bounded(cleaned, self._limit)
+        if classified != raw:
             message.set(FULL_TEXT, cleaned, add_to_output=False)
-            message.set(TEXT, bounded(cleaned, self._limit))
+            message.set(TEXT, classified)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -69,6 +69,14 @@ class SpellingNormalizer:
     def is_common_word(self, word: str) -> bool:
         return word.lower() in self.common_words
 
+    def is_known_word(self, word: str) -> bool:
+        """Common English, the clinic's own vocabulary, or a misspelling of it."""
+        return (
+            self.is_common_word(word)
+            or word.lower() in self.key_words
+            or bool(self.repair(word))
+        )
+
     def repair(self, word: str) -> str | None:
         """The key word this uncommon word is a misspelling of, if any."""
         lowered = word.lower()

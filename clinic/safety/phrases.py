@@ -33,14 +33,29 @@ class CrisisPhrase:
     text: str
 
 
+def _read(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    categories = content.get("categories") or {}
+    categories = _read(path).get("categories") or {}
     return [
         CrisisPhrase(category, str(text))
         for category, texts in categories.items()
         for text in texts or []
     ]
+
+
+def read_word_classes(path: Path = DEFAULT_PHRASES_FILE) -> dict[str, list[str]]:
+    """Named word lists, used in phrases as ``<name>`` (e.g. ``<medicine>``)."""
+    classes = _read(path).get("classes") or {}
+    return {name: [str(word) for word in words] for name, words in classes.items()}
+
+
+def _class_name(word: str) -> str | None:
+    if word.startswith("<") and word.endswith(">") and word != NUMBER:
+        return word[1:-1]
+    return None
 
 
 def _single_norm(word: str, normalise: Normalise, phrase: str) -> str:
@@ -57,11 +72,25 @@ def _alternatives(spec: str, normalise: Normalise, phrase: str) -> list[str]:
     return sorted({_single_norm(word, normalise, phrase) for word in spec.split("/")})
 
 
+def _class_pattern(
+    name: str, classes: dict[str, list[str]], normalise: Normalise, phrase: str
+) -> TokenPattern:
+    if name not in classes:
+        raise PhraseError(
+            f"phrase '{phrase}' uses <{name}>, which classes: does not define"
+        )
+    return {"NORM": {"IN": _alternatives("/".join(classes[name]), normalise, phrase)}}
+
+
 def _word_patterns(
-    word: str, normalise: Normalise, phrase: str
+    word: str, normalise: Normalise, phrase: str, classes: dict[str, list[str]]
 ) -> Iterator[TokenPattern]:
     optional = word.startswith("(") and word.endswith(")")
     spec = word[1:-1] if optional else word
+    if (name := _class_name(spec)) is not None:
+        pattern = _class_pattern(name, classes, normalise, phrase)
+        yield {**pattern, "OP": "?"} if optional else pattern
+        return
     if spec.startswith("="):
         yield {"LOWER": {"IN": spec[1:].lower().split("/")}}
         return
@@ -76,8 +105,11 @@ def _word_patterns(
     yield {**norm_in, "OP": "?"} if optional else norm_in
 
 
-def compile_phrase(text: str, normalise: Normalise) -> list[TokenPattern]:
+def compile_phrase(
+    text: str, normalise: Normalise, classes: dict[str, list[str]] | None = None
+) -> list[TokenPattern]:
     """Token patterns for one phrase (see the YAML file for the notation)."""
+    classes = classes or {}
     pattern: list[TokenPattern] = []
     for word in text.split():
         if word == WILDCARD:
@@ -85,7 +117,7 @@ def compile_phrase(text: str, normalise: Normalise) -> list[TokenPattern]:
         elif word == NUMBER:
             pattern.append({"LIKE_NUM": True})
         else:
-            pattern.extend(_word_patterns(word, normalise, text))
+            pattern.extend(_word_patterns(word, normalise, text, classes))
     if not any(token.get("OP") != "?" for token in pattern):
         raise PhraseError(f"phrase '{text}' has no required word")
     return pattern

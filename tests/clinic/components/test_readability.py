@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+
+from clinic.components.readability import READABILITY, ReadabilityCheck
+
+
+class FakeSpacyModel:
+    def __init__(self, nlp: Language) -> None:
+        self.model = nlp
+
+
+def check(nlp: Language, text: str) -> Message:
+    message = Message({TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    message.set(INTENT, {"name": "faq", "confidence": 0.9})
+    message.set(INTENT_RANKING_KEY, [{"name": "faq", "confidence": 0.9}])
+    [result] = ReadabilityCheck().process([message], FakeSpacyModel(nlp))  # type: ignore[arg-type]
+    return result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the side effects of ketamine",
+        "wat r the side efects of ketamene",
+        "ssri vs ketamine",
+        "spravato covered by insurance?",
+        "lexapro",
+    ],
+)
+def test_english_keeps_its_intent(nlp: Language, text: str) -> None:
+    result = check(nlp, text)
+    assert result.get(READABILITY) == {"has_words": True, "english": True}
+    assert result.get(INTENT)["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hola, cuánto cuesta el tratamiento con ketamina?",
+        "bonjour, combien coûte une séance de kétamine",
+        "氯胺酮治疗抑郁症有效吗",
+        "wie viel kostet eine behandlung mit ketamin bitte",
+    ],
+)
+def test_other_languages_become_a_fallback(nlp: Language, text: str) -> None:
+    result = check(nlp, text)
+    assert result.get(READABILITY) == {"has_words": True, "english": False}
+    assert result.get(INTENT)["name"] == "nlu_fallback"
+    assert result.get(INTENT_RANKING_KEY)[1]["name"] == "faq"
+
+
+@pytest.mark.parametrize("text", ["😀😀🙏💊", "", "!!! ??? ...", "12345"])
+def test_messages_without_words_become_a_fallback(nlp: Language, text: str) -> None:
+    result = check(nlp, text)
+    assert result.get(READABILITY)["has_words"] is False
+    assert result.get(INTENT)["name"] == "nlu_fallback"
