@@ -1,11 +1,14 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: run test chat setup lint validate train eval migrate clean
+.PHONY: run test test-crisis chat setup lint validate train eval migrate clean
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
 
 test:       ## every check: lint, validate, train, conversation tests, pytest
 	bash scripts/test.sh
+
+test-crisis: ## after editing config/crisis_phrases.yml: phrase checks and crisis sets
+	bash -c 'source scripts/env.sh && bash scripts/setup.sh && export CLINIC_MODEL="$$PROJECT_ROOT/$$(bash scripts/train.sh)" && .venv/bin/pytest tests/clinic/components/test_crisis_detector.py tests/crisis tests/integration/test_crisis_flow.py'
 
 chat:       ## talk to the running assistant in this terminal
 	bash -c 'source scripts/env.sh && "$$PY" scripts/chat.py --url http://127.0.0.1:$$RASA_PORT'

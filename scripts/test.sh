@@ -23,10 +23,26 @@ CLINIC_MODEL="$PROJECT_ROOT/$(bash scripts/train.sh)"
 export CLINIC_MODEL
 echo "model: $CLINIC_MODEL"
 
-step "conversation tests (tests/test_stories.yml)"
+step "conversation tests (tests/test_stories.yml, end to end: intents and actions)"
 rm -rf results/stories
-"$RASA" test core --model "$CLINIC_MODEL" --stories tests/test_stories.yml \
-  --endpoints endpoints.yml --fail-on-prediction-errors --out results/stories --quiet
+mkdir -p results
+# --e2e checks each message's intent (faq/<key> included) as well as the actions.
+set +e
+"$RASA" test core --e2e --model "$CLINIC_MODEL" --stories tests/test_stories.yml \
+  --endpoints endpoints.yml --fail-on-prediction-errors --out results/stories \
+  >results/stories.log 2>&1
+status=$?
+set -e
+grep -aE "Evaluating [0-9]+ stories|Correct:|predicted" results/stories.log || true
+if [ "$status" -ne 0 ]; then
+  echo "conversation tests failed (results/stories.log)" >&2
+  exit 1
+fi
+# Rasa silently evaluates nothing when a story file is not named test_*.yml.
+if grep -q "Evaluating 0 stories" results/stories.log; then
+  echo "conversation tests evaluated no story: that is a failure" >&2
+  exit 1
+fi
 
 step "pytest"
 set +e

@@ -5,4 +5,4 @@ SpacyNLP can load .spacy/clinic_en: Rasa imports every component class of the
 pipeline before it loads any model.
 """
 
-from clinic.nlp import normalizer  # noqa: F401
+from clinic.nlp import figurative, normalizer  # noqa: F401

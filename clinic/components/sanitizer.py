@@ -7,9 +7,11 @@ classifier only needs a clean, bounded piece of text; the full text is kept in
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,12 +24,16 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 FULL_TEXT = "full_text"
 MAX_CLASSIFIED_CHARS_KEY = "max_classified_chars"
+CLINIC_PACKAGE = Path(__file__).resolve().parents[1]
 
 _TAG = re.compile(r"<[^>]{0,500}>")
 _SCRIPT_OR_STYLE = re.compile(
     r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL
 )
 _WHITESPACE = re.compile(r"\s+")
+# Sentence punctuation at a word's end ("safe?" / "safe"): visitors on phones often
+# leave it out, so it must not change the classification. "1.5" and URLs keep theirs.
+_SENTENCE_PUNCTUATION = re.compile(r"[?!.,;:…]+(?=\s|$)")
 
 
 def strip_markup(text: str) -> str:
@@ -48,7 +54,19 @@ def clean_text(text: str) -> str:
     """NFKC-normalised, markup-free, single-spaced text."""
     normalised = unicodedata.normalize("NFKC", text)
     visible = remove_control_characters(strip_markup(normalised))
-    return _WHITESPACE.sub(" ", visible).strip()
+    return _WHITESPACE.sub(" ", _SENTENCE_PUNCTUATION.sub(" ", visible)).strip()
+
+
+def feature_code_fingerprint() -> str:
+    """Hash of the code that shapes training features: this module and the spaCy
+    pipeline's. Rasa's cache fingerprints configs, not code, and SpacyNLP's
+    fingerprint is only the model's name; every feature flows through this
+    component first, so adding this hash to its fingerprint retrains whatever
+    such a code change affects."""
+    digest = hashlib.sha256()
+    for path in [Path(__file__), *sorted((CLINIC_PACKAGE / "nlp").glob("*.py"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def bounded(text: str, limit: int) -> str:
@@ -72,6 +90,10 @@ class InputSanitizer(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._limit = int(config[MAX_CLASSIFIED_CHARS_KEY])
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        return feature_code_fingerprint()
 
     @classmethod
     def create(

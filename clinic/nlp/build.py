@@ -17,7 +17,7 @@ import spacy_lookups_data
 import srsly
 from spacy.language import Language
 
-from clinic.nlp import normalizer  # noqa: F401  (registers the clinic_normalizer factory)
+from clinic.nlp import figurative, normalizer  # noqa: F401  (register the factories)
 from clinic.nlp.vocabulary import KEY_WORDS
 
 DEFAULT_TARGET = Path(".spacy/clinic_en")
@@ -36,13 +36,16 @@ def build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("clinic_normalizer")
+    nlp.add_pipe("clinic_figurative")
     nlp.initialize()
     nlp.get_pipe("clinic_normalizer").initialize(
         common_words=common_english_words(), key_words=KEY_WORDS
     )
     nlp.meta["name"] = "clinic_en"
     nlp.meta["version"] = "1.0.0"
-    nlp.meta["description"] = "Tokenizer, lookup lemmatizer, spelling normaliser"
+    nlp.meta["description"] = (
+        "Tokenizer, lookup lemmatizer, spelling normaliser, figurative death words"
+    )
     return nlp
 
 

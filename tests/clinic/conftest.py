@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from clinic.nlp import normalizer  # noqa: F401  (registers the factory)
+from clinic.nlp import figurative, normalizer  # noqa: F401  (register the factories)
 
 PIPELINE = Path(__file__).resolve().parents[2] / ".spacy" / "clinic_en"
 

@@ -17,6 +17,12 @@ SETS = Path(__file__).resolve().parent
 MAX_FALSE_ALARM_RATE = 0.05
 
 
+def missed_crises(assistant: Assistant, texts: list[str]) -> list[str]:
+    return [
+        text for text in texts if label_from_parse(assistant.parse(text)) != "crisis"
+    ]
+
+
 def crisis_verdicts(
     assistant: Assistant, path: Path
 ) -> dict[str, list[tuple[str, bool]]]:
@@ -71,3 +77,9 @@ def test_false_alarms_stay_under_five_percent(assistant: Assistant) -> None:
     ]
     total = sum(len(messages) for messages in verdicts.values())
     assert len(alarms) / total <= MAX_FALSE_ALARM_RATE, alarms
+
+
+def test_every_reported_message_is_detected(assistant: Assistant) -> None:
+    """Misses found in real conversations, added by staff (see docs/safety.md)."""
+    texts = read_message_sets(SETS / "reported_messages.yml")["reported"]
+    assert missed_crises(assistant, texts) == []

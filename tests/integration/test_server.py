@@ -100,7 +100,7 @@ def test_medical_advice_is_declined_with_a_person_offered(assistant: Assistant) 
 
 def test_unclear_twice_offers_a_person(assistant: Assistant) -> None:
     visitor = new_visitor()
-    first = texts(assistant.send(visitor, "blorf the quindle"))
-    second = texts(assistant.send(visitor, "zib zab zorp"))
+    first = texts(assistant.send(visitor, "tell me more about that thing"))
+    second = texts(assistant.send(visitor, "what do you mean by that"))
     assert "not sure I understood" in first or "rephrase" in first
     assert "(555) 010-0142" in second, "the second miss offers the clinic's phone line"

@@ -10,7 +10,9 @@ from clinic.components.sanitizer import FULL_TEXT, InputSanitizer, bounded, clea
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("<b>how</b> does it <i>work</i>?", "how does it work ?"),
+        ("<b>how</b> does it <i>work</i>?", "how does it work"),
+        ("is it safe?? really...", "is it safe really"),
+        ("is 1.5 hours ok, see example.org/a.b", "is 1.5 hours ok see example.org/a.b"),
         ("<script>alert(1)</script>what does it cost", "what does it cost"),
         ("side\x00 effects\x1b[31m", "side effects [31m"),
         ("  lots   of\n\nspace ", "lots of space"),
@@ -40,3 +42,14 @@ def test_clean_message_is_left_untouched() -> None:
     [message] = sanitizer.process([Message({TEXT: "how much does it cost"})])
     assert message.get(TEXT) == "how much does it cost"
     assert message.get(FULL_TEXT) is None
+
+
+def test_fingerprint_changes_with_the_feature_code(tmp_path, monkeypatch) -> None:
+    """Rasa's training cache must not reuse features made by older code."""
+    import clinic.components.sanitizer as sanitizer
+
+    before = InputSanitizer.fingerprint_addon({})
+    (tmp_path / "nlp").mkdir()
+    (tmp_path / "nlp" / "normalizer.py").write_text("CHANGED = True\n")
+    monkeypatch.setattr(sanitizer, "CLINIC_PACKAGE", tmp_path)
+    assert InputSanitizer.fingerprint_addon({}) != before

@@ -52,4 +52,4 @@ def test_longer_words_tolerate_more_edits(word: str, edits: int) -> None:
 
 
 def test_pipeline_contains_only_the_projects_own_components(nlp: Language) -> None:
-    assert nlp.pipe_names == ["lemmatizer", "clinic_normalizer"]
+    assert nlp.pipe_names == ["lemmatizer", "clinic_normalizer", "clinic_figurative"]
