@@ -80,6 +80,71 @@ def mentions_suicide(doc: Doc) -> bool:
     )
 
 
+# An impersonal question ("is depression the main cause of suicide?") is not
+# flagged on the classifier's word alone; a phrase match still always counts.
+QUESTION_STARTS = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "does",
+        "do",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "how",
+        "what",
+        "why",
+        "when",
+        "which",
+        "who",
+        "where",
+        "has",
+        "have",
+    ]
+)
+FIRST_PERSON = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "mine",
+        "im",
+        "i'm",
+        "id",
+        "i'd",
+        "ive",
+        "i've",
+        "we",
+        "us",
+        "our",
+        "ourselves",
+    ]
+)
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def is_impersonal_question(doc: Doc) -> bool:
+    words = [token.lower_ for token in doc if not token.is_punct]
+    return (
+        bool(words) and words[0] in QUESTION_STARTS and FIRST_PERSON.isdisjoint(words)
+    )
+
+
+def classifier_top_is_crisis(message: Message) -> bool:
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
+    ]
+    return bool(ranking) and ranking[0].get(INTENT_NAME_KEY) == CRISIS_INTENT
+
+
 def crisis_confidence(message: Message) -> float:
     ranking = message.get(INTENT_RANKING_KEY) or []
     return max(
@@ -103,6 +168,18 @@ def mark_as_crisis(message: Message, detection: Detection) -> None:
     message.set(INTENT, crisis, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
     message.set(CRISIS_DETECTION, detection.as_dict(), add_to_output=True)
+
+
+def demote_crisis(message: Message) -> None:
+    """The classifier's next reading becomes the intent."""
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
+    ]
+    if ranking:
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -153,7 +230,11 @@ class CrisisDetector(GraphComponent):
         categories = self.matched_categories(doc, nlp)
         if categories:
             return Detection("phrase", categories)
-        if crisis_confidence(message) >= self._close_call:
+        classifier_says_crisis = (
+            classifier_top_is_crisis(message)
+            or crisis_confidence(message) >= self._close_call
+        )
+        if classifier_says_crisis and not is_impersonal_question(doc):
             return Detection("classifier", ())
         return None
 
@@ -163,6 +244,10 @@ class CrisisDetector(GraphComponent):
             detection = self.detect(message, doc, model.model)
             if detection:
                 mark_as_crisis(message, detection)
+            elif is_impersonal_question(doc) and classifier_top_is_crisis(message):
+                # Informational, not a crisis: answer it, with the crisis line.
+                demote_crisis(message)
+                message.set(MENTIONS_SUICIDE, True, add_to_output=True)
             elif mentions_suicide(doc):
                 message.set(MENTIONS_SUICIDE, True, add_to_output=True)
         return messages

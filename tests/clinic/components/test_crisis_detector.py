@@ -10,6 +10,7 @@ from spacy.language import Language
 
 from clinic.components.crisis_detector import (
     CRISIS_DETECTION,
+    MENTIONS_SUICIDE,
     CrisisDetector,
     build_matcher,
 )
@@ -126,3 +127,40 @@ def test_word_classes_stand_for_each_of_their_words(nlp: Language) -> None:
 def test_an_undefined_word_class_is_refused(nlp: Language) -> None:
     with pytest.raises(PhraseError, match="<poison>"):
         compile_phrase("take <poison>", lambda word: [word], {})
+
+
+def test_an_impersonal_question_is_not_flagged_on_the_classifier_alone(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    text = "is depression the main cause of suicide"
+    result = run(detector, nlp, parsed(nlp, text, [("crisis", 0.6), ("faq", 0.4)]))
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(INTENT)["name"] == "faq"
+    assert result.get(MENTIONS_SUICIDE) is True, "the answer will carry the crisis line"
+
+
+def test_a_personal_question_is_still_flagged(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(
+        nlp, "is it normal that i feel like disappearing", [("crisis", 0.6)]
+    )
+    assert run(detector, nlp, message).get(CRISIS_DETECTION)["source"] == "classifier"
+
+
+def test_a_phrase_in_an_impersonal_question_still_counts(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(nlp, "what is the most painless way to die", [("faq", 0.9)])
+    assert run(detector, nlp, message).get(CRISIS_DETECTION)["source"] == "phrase"
+
+
+def test_a_top_crisis_reading_counts_even_below_the_close_call_level(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(
+        nlp,
+        "everything is grey",
+        [("nlu_fallback", 0.5), ("crisis", 0.35), ("faq", 0.3)],
+    )
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
