@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 
 READABILITY = "readability"
 FALLBACK_INTENT = "nlu_fallback"
+INTENT_PAYLOAD_PREFIX = "/"
 # Share of a message's words that must be known English words.
 ENGLISH_SHARE = 0.7
 # Fewer words than this are too little evidence to call a message foreign.
@@ -87,6 +88,8 @@ class ReadabilityCheck(GraphComponent):
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         normalizer = model.model.get_pipe("clinic_normalizer")
         for message in messages:
+            if str(message.get(TEXT) or "").startswith(INTENT_PAYLOAD_PREFIX):
+                continue  # a button payload such as /book_appointment, not typed text
             doc = message.get(SPACY_DOCS[TEXT])
             words = words_of(doc) if doc is not None else []
             english = bool(words) and looks_english(words, normalizer.is_known_word)

@@ -60,3 +60,9 @@ def test_messages_without_words_become_a_fallback(nlp: Language, text: str) -> N
     result = check(nlp, text)
     assert result.get(READABILITY)["has_words"] is False
     assert result.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_button_payloads_are_not_judged(nlp: Language) -> None:
+    result = check(nlp, "/book_appointment")
+    assert result.get(READABILITY) is None
+    assert result.get(INTENT)["name"] == "faq", "left for Rasa's payload handling"
