@@ -10,7 +10,13 @@ import pytest
 from sqlalchemy import create_engine
 
 from clinic.store.crisis_flags import list_crisis_flags
-from tests.support.servers import Assistant, base_environment, free_port, rasa_server
+from tests.support.servers import (
+    Assistant,
+    base_environment,
+    free_port,
+    migrate,
+    rasa_server,
+)
 from tests.support.webhook_sink import WebhookSink
 
 RESOURCES = ("988", "741741", "911")
@@ -107,6 +113,7 @@ def assistant_without_action_server(
     model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Assistant]:
     database = f"sqlite:///{tmp_path_factory.mktemp('no-actions') / 'clinic.db'}"
+    migrate(database)
     dead_action_server = f"http://127.0.0.1:{free_port()}/webhook"
     with rasa_server(
         model_path, base_environment(database), server_logs, dead_action_server
@@ -117,5 +124,12 @@ def assistant_without_action_server(
 def test_crisis_resources_arrive_when_the_action_server_is_down(
     assistant_without_action_server: Assistant,
 ) -> None:
-    replies = assistant_without_action_server.send(new_visitor(), "i want to die")
+    visitor = new_visitor()
+    replies = assistant_without_action_server.send(visitor, "i want to die")
     assert_crisis_reply(replies)
+    engine = create_engine(assistant_without_action_server.database_url)
+    [flag] = list_crisis_flags(engine, visitor)
+    engine.dispose()
+    assert flag["message"] == "i want to die", (
+        "flagged for staff without the action server"
+    )

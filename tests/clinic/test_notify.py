@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actions.notify import StaffNotifier
+from clinic.notify import StaffNotifier
 from tests.support.webhook_sink import webhook_sink
 
 ENDPOINTS = Path(__file__).resolve().parents[2] / "endpoints.yml"
