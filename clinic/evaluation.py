@@ -16,6 +16,28 @@ import yaml
 
 OUT_OF_SCOPE = "out_of_scope"
 RETRIEVAL_INTENTS = ("faq", OUT_OF_SCOPE)
+# The labels of the shared intent contract (shared/contract/topics.md).
+FAQ_KEYS = (
+    "mechanism",
+    "side_effects",
+    "ketamine_vs_ssri",
+    "ssri_together",
+    "session",
+    "schedule",
+    "effectiveness",
+    "eligibility",
+    "trd",
+    "safety",
+    "consultation",
+    "depression_symptoms",
+    "cost",
+    "preparation",
+)
+SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge")
+CONTRACT_LABELS = frozenset(
+    [f"faq/{key}" for key in FAQ_KEYS]
+    + ["book_appointment", "crisis", "human_handoff", OUT_OF_SCOPE, *SMALL_TALK]
+)
 
 
 def label_from_parse(parse: dict[str, Any]) -> str:

@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from clinic.components.intents import put_intent_on_top
 from clinic.components.sanitizer import FULL_TEXT
 from clinic.safety.phrases import compile_phrase, read_phrases, read_word_classes
 
@@ -159,14 +160,7 @@ def crisis_confidence(message: Message) -> float:
 
 def mark_as_crisis(message: Message, detection: Detection) -> None:
     """Make ``crisis`` the top intent, keeping the rest of the ranking for review."""
-    crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != CRISIS_INTENT
-    ]
-    message.set(INTENT, crisis, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+    put_intent_on_top(message, CRISIS_INTENT)
     message.set(CRISIS_DETECTION, detection.as_dict(), add_to_output=True)
 
 

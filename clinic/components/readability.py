@@ -18,15 +18,11 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
+
+from clinic.components.intents import put_intent_on_top
 
 READABILITY = "readability"
 FALLBACK_INTENT = "nlu_fallback"
@@ -54,17 +50,6 @@ def looks_english(words: list[str], is_known: Callable[[str], bool]) -> bool:
         return True
     known = sum(1 for word in latin if is_known(word))
     return known >= ENGLISH_SHARE * len(latin)
-
-
-def make_fallback(message: Message) -> None:
-    fallback = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
-    ]
-    message.set(INTENT, fallback, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [fallback, *ranking], add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -99,5 +84,5 @@ class ReadabilityCheck(GraphComponent):
                 add_to_output=True,
             )
             if not english:
-                make_fallback(message)
+                put_intent_on_top(message, FALLBACK_INTENT)
         return messages

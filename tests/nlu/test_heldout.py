@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from clinic.evaluation import (
+    CONTRACT_LABELS,
     LabelledMessage,
     Report,
     label_from_parse,
@@ -19,39 +20,6 @@ from tests.support.servers import Assistant
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
-CONTRACT_LABELS = {
-    *(
-        f"faq/{key}"
-        for key in (
-            [
-                "mechanism",
-                "side_effects",
-                "ketamine_vs_ssri",
-                "ssri_together",
-                "session",
-                "schedule",
-                "effectiveness",
-                "eligibility",
-                "trd",
-                "safety",
-                "consultation",
-                "depression_symptoms",
-                "cost",
-                "preparation",
-            ]
-        )
-    ),
-    "book_appointment",
-    "crisis",
-    "human_handoff",
-    "out_of_scope",
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-}
 MIN_ACCURACY = 0.92
 MIN_LABEL_F1 = 0.80
 

@@ -9,26 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clinic.evaluation import normalised, read_training_examples
+from clinic.evaluation import FAQ_KEYS, SMALL_TALK, normalised, read_training_examples
 
 ROOT = Path(__file__).resolve().parents[2]
-FAQ_KEYS = [
-    "mechanism",
-    "side_effects",
-    "ketamine_vs_ssri",
-    "ssri_together",
-    "session",
-    "schedule",
-    "effectiveness",
-    "eligibility",
-    "trd",
-    "safety",
-    "consultation",
-    "depression_symptoms",
-    "cost",
-    "preparation",
-]
-SMALL_TALK = ["greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"]
 PLACEHOLDERS = {
     "clinic_name",
     "clinic_phone",
