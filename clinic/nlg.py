@@ -16,10 +16,10 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from clinic.components.crisis_detector import MENTIONS_SUICIDE
 from clinic.settings import ClinicSettings, current_settings
 
 CRISIS_MODE_SLOT = "crisis_mode"
-MENTIONS_SUICIDE = "mentions_suicide"
 CRISIS_RESPONSE_PREFIX = "utter_crisis"
 BOOKING_PAYLOAD = "/book_appointment"
 CRISIS_REMINDER = (

@@ -20,6 +20,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -127,7 +128,6 @@ FIRST_PERSON = frozenset(
         "ourselves",
     ]
 )
-FALLBACK_INTENT = "nlu_fallback"
 
 
 def is_impersonal_question(doc: Doc) -> bool:

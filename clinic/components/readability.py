@@ -18,6 +18,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK_INTENT
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
@@ -25,7 +26,6 @@ from spacy.tokens import Doc
 from clinic.components.intents import put_intent_on_top
 
 READABILITY = "readability"
-FALLBACK_INTENT = "nlu_fallback"
 INTENT_PAYLOAD_PREFIX = "/"
 # Share of a message's words that must be known English words.
 ENGLISH_SHARE = 0.7

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
@@ -18,13 +19,6 @@ from clinic.components.sanitizer import FULL_TEXT
 from clinic.safety.phrases import PhraseError, compile_phrase, read_phrases
 
 PHRASES = Path(__file__).resolve().parents[3] / "config" / "crisis_phrases.yml"
-
-
-class FakeSpacyModel:
-    """Carries the real pipeline the way Rasa's SpacyModel does."""
-
-    def __init__(self, nlp: Language) -> None:
-        self.model = nlp
 
 
 def parsed(nlp: Language, text: str, ranking: list[tuple[str, float]]) -> Message:
@@ -42,7 +36,7 @@ def detector() -> CrisisDetector:
 
 
 def run(detector: CrisisDetector, nlp: Language, message: Message) -> Message:
-    [result] = detector.process([message], FakeSpacyModel(nlp))  # type: ignore[arg-type]
+    [result] = detector.process([message], SpacyModel(nlp, "clinic_en"))
     return result
 
 

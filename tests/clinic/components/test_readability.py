@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
@@ -9,17 +10,12 @@ from spacy.language import Language
 from clinic.components.readability import READABILITY, ReadabilityCheck
 
 
-class FakeSpacyModel:
-    def __init__(self, nlp: Language) -> None:
-        self.model = nlp
-
-
 def check(nlp: Language, text: str) -> Message:
     message = Message({TEXT: text})
     message.set(SPACY_DOCS[TEXT], nlp(text))
     message.set(INTENT, {"name": "faq", "confidence": 0.9})
     message.set(INTENT_RANKING_KEY, [{"name": "faq", "confidence": 0.9}])
-    [result] = ReadabilityCheck().process([message], FakeSpacyModel(nlp))  # type: ignore[arg-type]
+    [result] = ReadabilityCheck().process([message], SpacyModel(nlp, "clinic_en"))
     return result
 
 
