@@ -1,5 +1,5 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: run test test-crisis chat setup lint validate train eval migrate clean
+.PHONY: run test test-crisis chat setup lint validate train eval migrate bookings clean
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
@@ -20,7 +20,7 @@ lint:
 	.venv/bin/ruff check clinic actions tests scripts
 
 validate:
-	bash -c 'source scripts/env.sh && "$$RASA" data validate --fail-on-warnings'
+	bash -c 'source scripts/env.sh && "$$RASA" data validate --domain domain --fail-on-warnings'
 
 train:      ## train only if data or config changed; prints the model path
 	bash scripts/train.sh
@@ -30,6 +30,9 @@ eval:       ## regenerate docs/nlu.md (held-out results, pipeline comparison)
 
 migrate:    ## create or upgrade the database schema (DATABASE_URL)
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.store.migrate'
+
+bookings:   ## staff tool for booking requests: make bookings ARGS="list --status all"
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.booking.cli $(or $(ARGS),list)'
 
 clean:
 	rm -rf models .rasa results var

@@ -2,13 +2,19 @@
 
 Configured in endpoints.yml (``nlg: type: clinic.nlg.ClinicResponseGenerator``) and
 run inside the Rasa server, so it works even when the action server is down.
-Beyond Rasa's templating it keeps a conversation crisis-aware: once a crisis was
-detected (slot ``crisis_mode``), every later answer carries the crisis line and no
-booking prompt is shown.
+Beyond Rasa's templating it
+- keeps a conversation crisis-aware: once a crisis was detected (slot
+  ``crisis_mode``), every later answer carries the crisis line and no booking
+  prompt is shown;
+- asks "Would you like to book a consultation?" (``utter_offer_booking``) under
+  an answer that offers a booking button, so a typed "yes" can accept it;
+- drops buttons whose link is not configured (an empty ``booking_url``);
+- shows booking details readably (``{booking_contact_display}``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -16,28 +22,61 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
 from clinic.settings import ClinicSettings, current_settings
 
 CRISIS_MODE_SLOT = "crisis_mode"
 CRISIS_RESPONSE_PREFIX = "utter_crisis"
 BOOKING_PAYLOAD = "/book_appointment"
+BOOKING_OFFER_RESPONSE = "utter_offer_booking"
+FAQ_RESPONSE_PREFIX = "utter_faq/"
+HOPES_NOT_SHARED = "(not shared)"
 CRISIS_REMINDER = (
     "If you are in danger or thinking about suicide, please {crisis_line}, "
     "or call {emergency_number}."
 )
 
 
-def without_booking_prompts(response: dict[str, Any]) -> dict[str, Any]:
-    buttons = [
-        button
-        for button in response.get("buttons") or []
-        if button.get("payload") != BOOKING_PAYLOAD
-    ]
+def keep_buttons(
+    response: dict[str, Any], keep: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    buttons = [button for button in response.get("buttons") or [] if keep(button)]
     trimmed = {**response, "buttons": buttons}
     if not buttons:
         trimmed.pop("buttons")
     return trimmed
+
+
+def without_unset_links(response: dict[str, Any]) -> dict[str, Any]:
+    """Drops buttons whose payload is empty (a link the clinic has not configured)."""
+    if not response.get("buttons"):
+        return response
+    return keep_buttons(response, lambda button: bool(button.get("payload")))
+
+
+def without_booking_prompts(
+    response: dict[str, Any], booking_url: str = ""
+) -> dict[str, Any]:
+    prompts = {BOOKING_PAYLOAD, booking_url} - {""}
+    return keep_buttons(response, lambda button: button.get("payload") not in prompts)
+
+
+def offers_booking(response: dict[str, Any]) -> bool:
+    return any(
+        button.get("payload") == BOOKING_PAYLOAD
+        for button in response.get("buttons") or []
+    )
+
+
+def booking_values(slots: dict[str, Any]) -> dict[str, str]:
+    """Readable forms of the booking form's answers, for its summary."""
+    contact = slots.get("booking_contact")
+    hopes = slots.get("booking_hopes")
+    return {
+        "booking_contact_display": describe_contact(contact) if contact else "",
+        "booking_hopes_display": hopes or HOPES_NOT_SHARED,
+    }
 
 
 def with_crisis_reminder(
@@ -74,26 +113,33 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> dict[str, Any] | None:
         slots = tracker.current_slot_values()
-        values = self.settings.template_values()
+        values = {**self.settings.template_values(), **booking_values(slots)}
         response = self.generate_from_slots(
             utter_action, slots, output_channel, **{**values, **kwargs}
         )
-        if response is None or utter_action.startswith(CRISIS_RESPONSE_PREFIX):
-            return response if response is None else self._crisis_aware(response, slots)
-        if slots.get(CRISIS_MODE_SLOT):
-            return with_crisis_reminder(without_booking_prompts(response), values)
-        if tracker.latest_message and tracker.latest_message.parse_data.get(
-            MENTIONS_SUICIDE
-        ):
+        if response is None:
+            return None
+        response = without_unset_links(response)
+        in_crisis = bool(slots.get(CRISIS_MODE_SLOT))
+        if in_crisis:
+            response = without_booking_prompts(response, values["booking_url"])
+        if utter_action.startswith(CRISIS_RESPONSE_PREFIX):
+            return response
+        if in_crisis or self._mentions_suicide(tracker):
             return with_crisis_reminder(response, values)
+        if utter_action.startswith(FAQ_RESPONSE_PREFIX) and offers_booking(response):
+            return self._with_booking_offer(response, slots, output_channel)
         return response
 
     @staticmethod
-    def _crisis_aware(
-        response: dict[str, Any], slots: dict[str, Any]
+    def _mentions_suicide(tracker: DialogueStateTracker) -> bool:
+        message = tracker.latest_message
+        return bool(message and message.parse_data.get(MENTIONS_SUICIDE))
+
+    def _with_booking_offer(
+        self, response: dict[str, Any], slots: dict[str, Any], output_channel: str
     ) -> dict[str, Any]:
-        return (
-            without_booking_prompts(response)
-            if slots.get(CRISIS_MODE_SLOT)
-            else response
-        )
+        offer = self.generate_from_slots(BOOKING_OFFER_RESPONSE, slots, output_channel)
+        if not offer or not offer.get("text"):
+            return response
+        return {**response, "text": f"{response.get('text') or ''}\n\n{offer['text']}"}

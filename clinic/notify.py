@@ -78,3 +78,10 @@ def run_in_background(coroutine: Any) -> asyncio.Task[Any]:
     _pending.add(task)
     task.add_done_callback(_pending.discard)
     return task
+
+
+async def wait_for_background_notifications() -> None:
+    """Waits until every notification started in this event loop has finished."""
+    loop = asyncio.get_running_loop()
+    while mine := [task for task in _pending if task.get_loop() is loop]:
+        await asyncio.gather(*mine, return_exceptions=True)

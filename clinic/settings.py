@@ -49,6 +49,8 @@ class ClinicSettings:
     booking_url: str = ""
     prices: dict[str, str] = field(default_factory=dict)
     payment_note: str = ""
+    # Country whose phone numbers visitors may give without a country code.
+    phone_region: str = "US"
 
     def cost_details(self) -> str:
         """The clinic's published prices, or where to ask for them."""
@@ -140,6 +142,7 @@ def load_settings(
         booking_url=str(clinic.get("booking_url") or ""),
         prices={k: str(v or "") for k, v in (clinic.get("prices") or {}).items()},
         payment_note=str(clinic.get("payment_note") or ""),
+        phone_region=str(clinic.get("phone_region") or region).upper(),
         crisis=load_crisis_resources(resources_path, str(region)),
     )
 

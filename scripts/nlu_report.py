@@ -112,6 +112,8 @@ def train(config: dict[str, Any], workdir: Path) -> tuple[Path, float]:
         [
             str(RASA),
             "train",
+            "--domain",
+            "domain",
             "--config",
             str(config_path),
             "--out",

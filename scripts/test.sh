@@ -16,7 +16,7 @@ step "lint (ruff)"
 "$VENV/bin/ruff" check clinic actions tests scripts
 
 step "validate training data (rasa data validate --fail-on-warnings)"
-"$RASA" data validate --fail-on-warnings --quiet
+"$RASA" data validate --domain domain --fail-on-warnings --quiet
 
 step "train (reused when data and config are unchanged)"
 CLINIC_MODEL="$PROJECT_ROOT/$(bash scripts/train.sh)"

@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PROJECT_ROOT"
 
 inputs_hash() {
-  find config.yml domain.yml data clinic/nlp clinic/components/sanitizer.py uv.lock \
+  find config.yml domain data clinic/nlp clinic/components/sanitizer.py uv.lock \
       -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.lock' \) \
       -not -path '*/__pycache__/*' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12
@@ -24,7 +24,7 @@ if [ -f "$model" ]; then
 else
   echo "train: training $model (data or config changed)" >&2
   start=$(date +%s)
-  "$RASA" train --fixed-model-name "$name" --out models --quiet >&2
+  "$RASA" train --domain domain --fixed-model-name "$name" --out models --quiet >&2
   echo "train: trained in $(( $(date +%s) - start )) s" >&2
 fi
 echo "$model"

@@ -19,3 +19,27 @@ crisis_flags = Table(
     Column("notified_at", DateTime(timezone=True)),
     Column("notify_error", Text),
 )
+
+booking_requests = Table(
+    "booking_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # What the visitor reads out on the phone; staff look requests up by it.
+    Column("reference", String(16), nullable=False, unique=True, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("first_name", String(80)),
+    # Staff cannot answer a request without a way to reach the visitor: required.
+    Column("contact_kind", String(8), nullable=False),  # "phone" or "email"
+    Column("contact", String(320), nullable=False),  # E.164 phone or email address
+    Column("preferred_days", String(120)),
+    Column("preferred_time", String(60)),
+    Column("hopes", Text),
+    # When the visitor agreed to be contacted: the record of their consent.
+    Column("consent_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False, default="new"),
+    Column("status_changed_at", DateTime(timezone=True)),
+    Column("staff_note", Text),
+    Column("notified_at", DateTime(timezone=True)),
+    Column("notify_error", Text),
+)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ slots:
     initial_value: false
     influence_conversation: false
     mappings: [{type: custom}]
+  booking_contact: {type: text, mappings: [{type: custom}]}
+  booking_hopes: {type: text, mappings: [{type: custom}]}
 responses:
   utter_faq/cost:
   - text: "{cost_details} Ask us anything."
@@ -31,6 +34,16 @@ responses:
   - text: "Please reach out: {crisis_resources}"
     buttons:
     - {title: "Book a consultation", payload: "/book_appointment"}
+  utter_faq/mechanism:
+  - text: "It works on glutamate."
+  utter_offer_booking:
+  - text: "Would you like to book a consultation?"
+  utter_ask_booking_first_name:
+  - text: "What's your first name?"
+    buttons:
+    - {title: "Pick a time online", payload: "{booking_url}"}
+  utter_ask_booking_confirmed:
+  - text: "Contact: {booking_contact_display}. Hopes: {booking_hopes_display}."
 """
 )
 
@@ -41,6 +54,16 @@ def generator() -> ClinicResponseGenerator:
         ROOT / "config" / "clinic.yml", ROOT / "config" / "crisis_resources.yml"
     )
     return ClinicResponseGenerator(domain=DOMAIN, settings=settings)
+
+
+@pytest.fixture
+def generator_without_scheduler() -> ClinicResponseGenerator:
+    settings = load_settings(
+        ROOT / "config" / "clinic.yml", ROOT / "config" / "crisis_resources.yml"
+    )
+    return ClinicResponseGenerator(
+        domain=DOMAIN, settings=dataclasses.replace(settings, booking_url="")
+    )
 
 
 def tracker(crisis_mode: bool) -> DialogueStateTracker:
@@ -60,6 +83,46 @@ async def test_clinic_facts_fill_the_placeholders(
         "/book_appointment",
         "/human_handoff",
     ]
+
+
+async def test_an_answer_with_a_booking_button_asks_whether_to_book(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate("utter_faq/cost", tracker(False), "rest")
+    assert response["text"].endswith("Would you like to book a consultation?")
+    plain = await generator.generate("utter_faq/mechanism", tracker(False), "rest")
+    assert plain["text"] == "It works on glutamate."
+
+
+async def test_no_booking_question_after_a_crisis(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate("utter_faq/cost", tracker(True), "rest")
+    assert "Would you like to book" not in response["text"]
+
+
+async def test_the_online_scheduler_is_offered_when_configured(
+    generator: ClinicResponseGenerator,
+    generator_without_scheduler: ClinicResponseGenerator,
+) -> None:
+    name = "utter_ask_booking_first_name"
+    response = await generator.generate(name, tracker(False), "rest")
+    assert [b["payload"] for b in response["buttons"]] == ["https://example.org/book"]
+    without = await generator_without_scheduler.generate(name, tracker(False), "rest")
+    assert "buttons" not in without, "no button with an empty link"
+    in_crisis = await generator.generate(name, tracker(True), "rest")
+    assert "buttons" not in in_crisis, "no booking link after a crisis"
+
+
+async def test_the_booking_summary_shows_answers_readably(
+    generator: ClinicResponseGenerator,
+) -> None:
+    conversation = tracker(False)
+    conversation.update(SlotSet("booking_contact", "+12025550143"))
+    response = await generator.generate(
+        "utter_ask_booking_confirmed", conversation, "rest"
+    )
+    assert response["text"].startswith("Contact: +1 202-555-0143. Hopes: (not shared)")
 
 
 async def test_after_a_crisis_answers_carry_the_crisis_line_and_no_booking(

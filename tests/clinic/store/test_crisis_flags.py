@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import inspect
 
 from clinic.store.crisis_flags import (
@@ -13,16 +10,6 @@ from clinic.store.crisis_flags import (
 )
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
-from tests.support.services import fresh_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clinic.db'}"
-    else:
-        with fresh_postgres_database() as url:
-            yield url
 
 
 def test_migrations_create_the_schema(database_url: str) -> None:

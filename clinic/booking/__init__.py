@@ -1,0 +1,1 @@
+"""Consultation booking requests: what staff do with them after the conversation."""

@@ -1,0 +1,248 @@
+"""Booking requests: a durable record of every visitor who asked to be contacted
+about a consultation, for staff to work through with ``python -m clinic.booking.cli``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+from sqlalchemy import case, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from clinic.store.models import booking_requests
+
+STATUSES = ("new", "contacted", "closed")
+
+REFERENCE_PREFIX = "BK-"
+REFERENCE_LENGTH = 6
+# Read out over the phone, so no characters that sound or look alike (0/O, 1/I/L).
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+MAX_STORE_ATTEMPTS = 5
+
+# Longer free text is cut to fit rather than lost: PostgreSQL would refuse it,
+# SQLite would keep it, and a request should be stored the same way on both.
+FIELD_LIMITS = {"first_name": 80, "preferred_days": 120, "preferred_time": 60}
+
+CSV_COLUMNS = (
+    "reference",
+    "created_at",
+    "status",
+    "first_name",
+    "contact_kind",
+    "contact",
+    "preferred_days",
+    "preferred_time",
+    "hopes",
+    "consent_at",
+    "status_changed_at",
+    "staff_note",
+)
+FREE_TEXT_COLUMNS = frozenset(
+    {"first_name", "preferred_days", "preferred_time", "hopes", "staff_note"}
+)
+DATETIME_COLUMNS = ("created_at", "consent_at", "status_changed_at", "notified_at")
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+E164_PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    conversation_id: str
+    first_name: str
+    contact_kind: str  # "phone" or "email"
+    contact: str  # validated E.164 phone number or email address
+    preferred_days: str
+    preferred_time: str
+    hopes: str
+    consent_at: datetime  # timezone-aware; a naive value is taken as UTC
+
+
+def new_reference() -> str:
+    """A short code visitors can read out on the phone, e.g. ``BK-7KQ3XZ``."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return REFERENCE_PREFIX + code
+
+
+def canonical_reference(reference: str) -> str:
+    """The stored form of a reference as staff may type it: any case, spaces or
+    dashes, with or without the ``BK-`` prefix."""
+    compact = re.sub(r"[\s-]", "", reference).upper()
+    prefix = REFERENCE_PREFIX.rstrip("-")
+    if len(compact) == len(prefix) + REFERENCE_LENGTH and compact.startswith(prefix):
+        compact = compact[len(prefix) :]
+    return REFERENCE_PREFIX + compact
+
+
+def store_booking_request(engine: Engine, request: BookingRequest) -> str:
+    """Stores the request and returns its reference; raises if it was not stored.
+
+    A new reference is drawn when the first one is already taken; any other
+    database error propagates so the visitor can be told nothing was saved.
+    """
+    for _ in range(MAX_STORE_ATTEMPTS - 1):
+        reference = new_reference()
+        try:
+            _insert(engine, request, reference)
+            return reference
+        except IntegrityError:
+            if not _reference_taken(engine, reference):
+                raise
+    reference = new_reference()
+    _insert(engine, request, reference)
+    return reference
+
+
+def _insert(engine: Engine, request: BookingRequest, reference: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            insert(booking_requests).values(
+                reference=reference,
+                created_at=datetime.now(timezone.utc),
+                conversation_id=request.conversation_id,
+                first_name=_fit("first_name", request.first_name),
+                contact_kind=request.contact_kind,
+                contact=request.contact,
+                preferred_days=_fit("preferred_days", request.preferred_days),
+                preferred_time=_fit("preferred_time", request.preferred_time),
+                hopes=request.hopes,
+                consent_at=_as_utc(request.consent_at),
+                status="new",
+            )
+        )
+
+
+def _fit(column: str, value: str | None) -> str | None:
+    return None if value is None else value[: FIELD_LIMITS[column]]
+
+
+def _reference_taken(engine: Engine, reference: str) -> bool:
+    query = select(booking_requests.c.id).where(
+        booking_requests.c.reference == reference
+    )
+    with engine.connect() as connection:
+        return connection.execute(query).first() is not None
+
+
+def mark_booking_notification(
+    engine: Engine, reference: str, error: str | None
+) -> None:
+    values: dict[str, Any] = {"notify_error": error}
+    if error is None:
+        values["notified_at"] = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(
+            update(booking_requests)
+            .where(booking_requests.c.reference == canonical_reference(reference))
+            .values(**values)
+        )
+
+
+def list_booking_requests(
+    engine: Engine, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Requests oldest first (the order staff should answer them in)."""
+    query = select(booking_requests).order_by(
+        booking_requests.c.created_at, booking_requests.c.id
+    )
+    if status is not None:
+        query = query.where(booking_requests.c.status == _known_status(status))
+    with engine.connect() as connection:
+        return [_as_dict(row._mapping) for row in connection.execute(query)]
+
+
+def get_booking_request(engine: Engine, reference: str) -> dict[str, Any] | None:
+    query = select(booking_requests).where(
+        booking_requests.c.reference == canonical_reference(reference)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return None if row is None else _as_dict(row._mapping)
+
+
+def set_booking_status(
+    engine: Engine, reference: str, status: str, note: str | None = None
+) -> bool:
+    """Sets the status (and the staff note, when one is given); False when there
+    is no such request. status_changed_at moves only when the status does."""
+    values: dict[str, Any] = {
+        "status": _known_status(status),
+        # The right-hand side sees the row as it was before this update.
+        "status_changed_at": case(
+            (booking_requests.c.status == status, booking_requests.c.status_changed_at),
+            else_=datetime.now(timezone.utc),
+        ),
+    }
+    if note is not None:
+        values["staff_note"] = note
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(booking_requests)
+            .where(booking_requests.c.reference == canonical_reference(reference))
+            .values(**values)
+        )
+    return result.rowcount > 0
+
+
+def export_booking_requests_csv(
+    engine: Engine, out: TextIO, status: str | None = None
+) -> int:
+    """Writes the requests as CSV for a spreadsheet; returns how many rows.
+
+    Visitors typed the free text, so a value a spreadsheet would run as a
+    formula is written with a leading quote instead.
+    """
+    rows = list_booking_requests(engine, status)
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_csv_row(row) for row in rows)
+    return len(rows)
+
+
+def _csv_row(row: dict[str, Any]) -> list[str]:
+    return [_csv_value(column, row) for column in CSV_COLUMNS]
+
+
+def _csv_value(column: str, row: dict[str, Any]) -> str:
+    value = row[column]
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    text = str(value)
+    if column == "contact" and E164_PHONE.fullmatch(text):
+        return text  # a phone number's leading "+" is not a formula
+    if column in FREE_TEXT_COLUMNS or column == "contact":
+        return _defused(text)
+    return text
+
+
+def _defused(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _known_status(status: str) -> str:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
+    return status
+
+
+def _as_dict(mapping: Any) -> dict[str, Any]:
+    row = dict(mapping)
+    for column in DATETIME_COLUMNS:
+        if row[column] is not None:
+            row[column] = _as_utc(row[column])
+    return row
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite keeps no time zone: everything is written in UTC, so naive means UTC.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
