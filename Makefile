@@ -1,5 +1,5 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: run test test-crisis chat setup lint validate train eval migrate bookings clean
+.PHONY: run test test-crisis chat setup lint validate train eval migrate bookings tickets clean
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
@@ -33,6 +33,9 @@ migrate:    ## create or upgrade the database schema (DATABASE_URL)
 
 bookings:   ## staff tool for booking requests: make bookings ARGS="list --status all"
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.booking.cli $(or $(ARGS),list)'
+
+tickets:    ## staff tool for call-back tickets: make tickets ARGS="list --status all"
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.handoff.cli $(or $(ARGS),list)'
 
 clean:
 	rm -rf models .rasa results var

@@ -131,13 +131,6 @@ class ValidateBookingForm(ClinicFormValidationAction):
     def is_skip_answer(self, slot: str, text: str) -> bool:
         return slot == HOPES and parse_hopes(text).value == ""
 
-    def check(self, slot: str, value: Any, tracker: Tracker, parsed: Parsed) -> dict:
-        if not self.is_fresh_answer(tracker, slot):
-            return {slot: value}
-        if parsed.ok:
-            return self.accept(slot, parsed.value)
-        return self.reject(slot, parsed.error, tracker)
-
     def validate_booking_stop_pending(
         self,
         value: Any,

@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from clinic.booking.validators import parse_consent
+from clinic.booking.validators import Parsed, parse_consent
 from clinic.components.sanitizer import remove_control_characters, strip_markup
 
 REQUESTED_SLOT = "requested_slot"
@@ -199,6 +199,16 @@ class ClinicFormValidationAction(FormValidationAction):
         return tracker.get_slot(REQUESTED_SLOT) == slot and not is_resuming_after_aside(
             tracker, self.form_name()
         )
+
+    def check(
+        self, slot: str, value: Any, tracker: Tracker, parsed: Parsed
+    ) -> dict[str, Any]:
+        """Accepts or rejects a fresh answer; a value only re-checked stays."""
+        if not self.is_fresh_answer(tracker, slot):
+            return {slot: value}
+        if parsed.ok:
+            return self.accept(slot, parsed.value)
+        return self.reject(slot, parsed.error, tracker)
 
     def accept(self, slot: str, value: Any) -> dict[str, Any]:
         return {slot: value, self.slot("error"): None, self.slot("failures"): 0}

@@ -16,16 +16,22 @@ import argparse
 import io
 import os
 import sys
-import unicodedata
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine
 
+from clinic.staff_cli import (
+    ALL,
+    EXIT_NOT_FOUND,
+    aligned,
+    cell,
+    database_url_option,
+    print_fields,
+    print_status_change,
+    run,
+    unless_all,
+)
 from clinic.store.booking_requests import (
     STATUSES,
     canonical_reference,
@@ -34,12 +40,8 @@ from clinic.store.booking_requests import (
     list_booking_requests,
     set_booking_status,
 )
-from clinic.store.db import database_url, default_engine, make_engine
 from clinic.store.models import booking_requests
 
-EXIT_NOT_FOUND = 1
-EXIT_DATABASE = 2
-ALL = "all"
 HOPES_WIDTH = 40
 
 LIST_COLUMNS = (
@@ -70,46 +72,14 @@ SHOW_FIELDS = (
     ("Notify error", "notify_error"),
 )
 
-Command = Callable[[Engine, argparse.Namespace], int]
-
-
-class MissingSchema(Exception):
-    """The database has no booking_requests table: its migrations were not run."""
-
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    given_url: str | None = getattr(args, "database_url", None)
-    url = given_url or database_url()
-    try:
-        engine = make_engine(url) if given_url else default_engine()
-    except SQLAlchemyError as error:
-        return _database_error(error)
-    try:
-        _require_schema(url, engine)
-        command: Command = args.command
-        return command(engine, args)
-    except MissingSchema as error:
-        print(f"{error} Run `make migrate` first.", file=sys.stderr)
-        return EXIT_DATABASE
-    except SQLAlchemyError as error:
-        return _database_error(error)
-    finally:
-        if given_url:
-            engine.dispose()
+    return run(args, booking_requests, "booking requests")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    # --database-url is accepted before or after the command. Its default stays
-    # SUPPRESS: the action is shared with the subcommands, whose default would
-    # otherwise overwrite a URL given before the command.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--database-url",
-        default=argparse.SUPPRESS,
-        metavar="URL",
-        help="database to use instead of DATABASE_URL",
-    )
+    common = database_url_option()
     parser = argparse.ArgumentParser(
         prog="python -m clinic.booking.cli",
         description="Consultation booking requests, for clinic staff.",
@@ -147,37 +117,8 @@ def _add_status_option(parser: argparse.ArgumentParser, default: str) -> None:
     )
 
 
-def _require_schema(url: str, engine: Engine) -> None:
-    where = make_url(url).render_as_string(hide_password=True)
-    # Connecting would create an empty SQLite file, e.g. when run from the wrong
-    # directory; say where the tool looked instead.
-    sqlite_file = _sqlite_file(url)
-    if sqlite_file is not None and not sqlite_file.exists():
-        raise MissingSchema(f"There is no database at {where}.")
-    if not inspect(engine).has_table(booking_requests.name):
-        raise MissingSchema(f"The database at {where} has no booking requests table.")
-
-
-def _sqlite_file(url: str) -> Path | None:
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
-        return None
-    return None if name.startswith("file:") else Path(name)
-
-
-def _database_error(error: SQLAlchemyError) -> int:
-    # The driver's own message, first line only: SQLAlchemy's adds the statement
-    # and its parameters.
-    original = getattr(error, "orig", None)
-    detail = str(original if original is not None else error).strip()
-    first_line = detail.splitlines()[0] if detail else type(error).__name__
-    print(f"Database error: {first_line}", file=sys.stderr)
-    return EXIT_DATABASE
-
-
 def list_command(engine: Engine, args: argparse.Namespace) -> int:
-    rows = list_booking_requests(engine, _status_filter(args.status))
+    rows = list_booking_requests(engine, unless_all(args.status))
     which = "" if args.status == ALL else f" with status {args.status}"
     if not rows:
         print(f"No booking requests{which}.")
@@ -186,7 +127,7 @@ def list_command(engine: Engine, args: argparse.Namespace) -> int:
     table.extend(
         [_list_cell(row, column) for _, column in LIST_COLUMNS] for row in rows
     )
-    for line in _aligned(table):
+    for line in aligned(table):
         print(line)
     noun = "request" if len(rows) == 1 else "requests"
     print(f"\n{len(rows)} booking {noun}{which}.")
@@ -194,45 +135,15 @@ def list_command(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _list_cell(row: dict[str, Any], column: str) -> str:
-    value = row[column]
-    if isinstance(value, datetime):
-        return value.astimezone().strftime("%Y-%m-%d %H:%M")
-    text = _printable(value, keep_newlines=False)
-    return _shortened(text, HOPES_WIDTH) if column == "hopes" else text
-
-
-def _aligned(table: list[list[str]]) -> list[str]:
-    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-    return [
-        "  ".join(
-            cell.ljust(width) for cell, width in zip(line, widths, strict=True)
-        ).rstrip()
-        for line in table
-    ]
-
-
-def _shortened(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    return cell(row[column], HOPES_WIDTH if column == "hopes" else None)
 
 
 def show_command(engine: Engine, args: argparse.Namespace) -> int:
     row = get_booking_request(engine, args.reference)
     if row is None:
         return _not_found(args.reference)
-    label_width = max(len(label) for label, _ in SHOW_FIELDS) + 1
-    for label, column in SHOW_FIELDS:
-        value = _shown(row[column])
-        continuation = "\n" + " " * (label_width + 1)
-        print(f"{label + ':':<{label_width}} {value.replace(chr(10), continuation)}")
+    print_fields(row, SHOW_FIELDS)
     return 0
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, datetime):
-        return value.astimezone().isoformat(sep=" ", timespec="seconds")
-    return _printable(value, keep_newlines=True) or "-"
 
 
 def mark_command(engine: Engine, args: argparse.Namespace) -> int:
@@ -241,23 +152,14 @@ def mark_command(engine: Engine, args: argparse.Namespace) -> int:
         engine, before["reference"], args.status, args.note
     ):
         return _not_found(args.reference)
-    reference = before["reference"]
-    if before["status"] == args.status:
-        print(f"{reference}: status stays {args.status}.")
-    else:
-        print(f"{reference}: status {before['status']} -> {args.status}.")
-    if args.note is not None:
-        previous = _printable(before["staff_note"] or "", keep_newlines=False)
-        was = f" (was: {previous})" if previous else ""
-        note = _printable(args.note, keep_newlines=False)
-        print(f"{reference}: staff note set to: {note}{was}")
+    print_status_change(before, args.status, args.note)
     return 0
 
 
 def export_command(engine: Engine, args: argparse.Namespace) -> int:
     # Read everything first so a database error leaves an existing file untouched.
     buffer = io.StringIO(newline="")
-    count = export_booking_requests_csv(engine, buffer, _status_filter(args.status))
+    count = export_booking_requests_csv(engine, buffer, unless_all(args.status))
     if args.out is None:
         sys.stdout.write(buffer.getvalue())
         sys.stdout.flush()
@@ -284,28 +186,12 @@ def _write_private(path: Path, text: str) -> None:
         file.write(text)
 
 
-def _status_filter(status: str) -> str | None:
-    return None if status == ALL else status
-
-
 def _not_found(reference: str) -> int:
     print(
         f"No booking request with reference {canonical_reference(reference)}.",
         file=sys.stderr,
     )
     return EXIT_NOT_FOUND
-
-
-def _printable(text: str | None, keep_newlines: bool) -> str:
-    """Visitors typed this text: control characters (a terminal would act on
-    escape sequences) are shown as spaces or replacement marks instead."""
-    kept = "\n" if keep_newlines else ""
-    return "".join(
-        char
-        if char in kept or unicodedata.category(char) != "Cc"
-        else (" " if char.isspace() else "\N{REPLACEMENT CHARACTER}")
-        for char in (text or "")
-    )
 
 
 if __name__ == "__main__":

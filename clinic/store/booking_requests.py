@@ -6,24 +6,23 @@ from __future__ import annotations
 
 import csv
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
+from clinic.store import references
 from clinic.store.models import booking_requests
 
 STATUSES = ("new", "contacted", "closed")
 
 REFERENCE_PREFIX = "BK-"
-REFERENCE_LENGTH = 6
-# Read out over the phone, so no characters that sound or look alike (0/O, 1/I/L).
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-MAX_STORE_ATTEMPTS = 5
+# Kept as names of this module for its callers; clinic.store.references owns them.
+REFERENCE_LENGTH = references.REFERENCE_LENGTH
+REFERENCE_ALPHABET = references.REFERENCE_ALPHABET
+MAX_STORE_ATTEMPTS = references.MAX_STORE_ATTEMPTS
 
 # Longer free text is cut to fit rather than lost: PostgreSQL would refuse it,
 # SQLite would keep it, and a request should be stored the same way on both.
@@ -66,18 +65,13 @@ class BookingRequest:
 
 def new_reference() -> str:
     """A short code visitors can read out on the phone, e.g. ``BK-7KQ3XZ``."""
-    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-    return REFERENCE_PREFIX + code
+    return references.new_code(REFERENCE_PREFIX)
 
 
 def canonical_reference(reference: str) -> str:
     """The stored form of a reference as staff may type it: any case, spaces or
     dashes, with or without the ``BK-`` prefix."""
-    compact = re.sub(r"[\s-]", "", reference).upper()
-    prefix = REFERENCE_PREFIX.rstrip("-")
-    if len(compact) == len(prefix) + REFERENCE_LENGTH and compact.startswith(prefix):
-        compact = compact[len(prefix) :]
-    return REFERENCE_PREFIX + compact
+    return references.canonical(reference, REFERENCE_PREFIX)
 
 
 def store_booking_request(engine: Engine, request: BookingRequest) -> str:
@@ -86,48 +80,29 @@ def store_booking_request(engine: Engine, request: BookingRequest) -> str:
     A new reference is drawn when the first one is already taken; any other
     database error propagates so the visitor can be told nothing was saved.
     """
-    for _ in range(MAX_STORE_ATTEMPTS - 1):
-        reference = new_reference()
-        try:
-            _insert(engine, request, reference)
-            return reference
-        except IntegrityError:
-            if not _reference_taken(engine, reference):
-                raise
-    reference = new_reference()
-    _insert(engine, request, reference)
-    return reference
+    # new_reference is looked up per call, so tests can substitute it.
+    return references.insert_with_fresh_reference(
+        engine, booking_requests, lambda: _row(request), new_reference
+    )
 
 
-def _insert(engine: Engine, request: BookingRequest, reference: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(
-            insert(booking_requests).values(
-                reference=reference,
-                created_at=datetime.now(timezone.utc),
-                conversation_id=request.conversation_id,
-                first_name=_fit("first_name", request.first_name),
-                contact_kind=request.contact_kind,
-                contact=request.contact,
-                preferred_days=_fit("preferred_days", request.preferred_days),
-                preferred_time=_fit("preferred_time", request.preferred_time),
-                hopes=request.hopes,
-                consent_at=_as_utc(request.consent_at),
-                status="new",
-            )
-        )
+def _row(request: BookingRequest) -> dict[str, Any]:
+    return {
+        "created_at": datetime.now(timezone.utc),
+        "conversation_id": request.conversation_id,
+        "first_name": _fit("first_name", request.first_name),
+        "contact_kind": request.contact_kind,
+        "contact": request.contact,
+        "preferred_days": _fit("preferred_days", request.preferred_days),
+        "preferred_time": _fit("preferred_time", request.preferred_time),
+        "hopes": request.hopes,
+        "consent_at": _as_utc(request.consent_at),
+        "status": "new",
+    }
 
 
 def _fit(column: str, value: str | None) -> str | None:
     return None if value is None else value[: FIELD_LIMITS[column]]
-
-
-def _reference_taken(engine: Engine, reference: str) -> bool:
-    query = select(booking_requests.c.id).where(
-        booking_requests.c.reference == reference
-    )
-    with engine.connect() as connection:
-        return connection.execute(query).first() is not None
 
 
 def mark_booking_notification(

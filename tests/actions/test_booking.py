@@ -5,12 +5,10 @@ tests/integration/test_booking_flow.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -20,54 +18,15 @@ from clinic.notify import wait_for_background_notifications
 from clinic.store.booking_requests import list_booking_requests
 from clinic.store.db import engine_for
 from clinic.store.migrate import upgrade
+from tests.actions.conftest import domain, form_tracker, parse
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = "booking_form"
 
 
-@lru_cache(maxsize=1)
-def domain() -> dict[str, Any]:
-    return Domain.load(str(ROOT / "domain")).as_dict()
-
-
-def parse(text: str, intent: str = "nlu_fallback", confidence: float = 0.4) -> dict:
-    return {"text": text, "intent": {"name": intent, "confidence": confidence}}
-
-
-def booking_tracker(
-    requested: str | None,
-    text: str = "",
-    intent: str = "nlu_fallback",
-    confidence: float = 0.4,
-    last_action: str = "action_listen",
-    **slots: Any,
-) -> Tracker:
-    """A conversation inside the booking form, the visitor having just answered."""
-    message = parse(text, intent, confidence)
-    events = [
-        {"event": "action", "name": FORM},
-        {"event": "active_loop", "name": FORM},
-        {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": text, "parse_data": message},
-    ]
-    if last_action != "action_listen":
-        events.append({"event": "action", "name": last_action})
-    events += [
-        {"event": "slot", "name": "requested_slot", "value": requested},
-        {"event": "action", "name": FORM},
-    ]
-    defaults = {"booking_failures": 0, "booking_stop_pending": False}
-    return Tracker.from_dict(
-        {
-            "sender_id": "visitor-1",
-            "slots": {**defaults, **slots, "requested_slot": requested},
-            "latest_message": message,
-            "events": events,
-            "active_loop": {"name": FORM},
-            "latest_action_name": FORM,
-        }
-    )
+def booking_tracker(requested: str | None, *args: Any, **slots: Any) -> Tracker:
+    return form_tracker(FORM, requested, *args, **slots)
 
 
 async def validate(tracker: Tracker) -> tuple[dict[str, Any], list[dict]]:

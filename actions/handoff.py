@@ -1,0 +1,242 @@
+"""A person, when the visitor asks for one: a call-back request stored for staff.
+
+Nobody can join the chat yet, so the visitor is told so and may leave a first
+name, a phone number or email address and a short message. As with bookings,
+the ticket is written to the database before the visitor is given its
+reference, contact details are never logged, and the staff webhook is told the
+reference and why the visitor wants a person, not how to reach them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from clinic.store.handoff_tickets import (
+    HandoffTicket,
+    mark_ticket_notification,
+    store_handoff_ticket,
+)
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.booking import parse_contact_for_clinic
+from actions.forms import REQUESTED_SLOT, ClinicFormValidationAction, Outcome
+from clinic.booking.validators import contact_kind, parse_first_name, parse_hopes
+from clinic.notify import StaffNotifier, run_in_background
+from clinic.store.db import default_engine
+
+logger = logging.getLogger(__name__)
+
+NAME, CONTACT, MESSAGE = "callback_first_name", "callback_contact", "callback_message"
+ERROR, FAILURES, OUTCOME = "callback_error", "callback_failures", "callback_outcome"
+STOP_PENDING, STOP_CONFIRMED = "callback_stop_pending", "callback_stop_confirmed"
+MAX_MESSAGE_CHARS = 1000
+# Answers given earlier in the booking form need not be typed twice.
+PREFILLED_FROM = {NAME: "booking_first_name", CONTACT: "booking_contact"}
+# Why the visitor wants a person, from the message that offered one.
+REASON_BY_OFFER = {
+    "utter_offer_person_after_misunderstanding": "misunderstood",
+    "utter_crisis_offer_person": "after_crisis",
+    "utter_booking_not_saved": "booking_failed",
+    "utter_booking_too_many_tries": "booking_failed",
+}
+HANDOFF_INTENT = "human_handoff"
+
+
+class ValidateCallbackForm(ClinicFormValidationAction):
+    """Checks the call-back request's answers."""
+
+    slot_prefix = "callback"
+
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def parses_as_answer(self, slot: str, text: str) -> bool:
+        if slot == NAME:
+            return parse_first_name(text).ok
+        if slot == CONTACT:
+            return parse_contact_for_clinic(text).ok
+        # What they want to talk about may well be a question.
+        return slot == MESSAGE
+
+    def is_skip_answer(self, slot: str, text: str) -> bool:
+        return slot == MESSAGE and parse_hopes(text).value == ""
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot(REQUESTED_SLOT) is None:  # the form is starting
+            return [
+                SlotSet(slot, tracker.get_slot(source))
+                for slot, source in PREFILLED_FROM.items()
+                if tracker.get_slot(source) and not tracker.get_slot(slot)
+            ]
+        return await super().get_extraction_events(dispatcher, tracker, domain)
+
+    def validate_callback_stop_pending(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return self.validate_stop_pending(value)
+
+    def validate_callback_stop_confirmed(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return self.validate_stop_confirmed(value, dispatcher, tracker)
+
+    def validate_callback_first_name(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        return self.check(NAME, value, tracker, parse_first_name(str(value or "")))
+
+    def validate_callback_contact(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        parsed = parse_contact_for_clinic(str(value or ""))
+        return self.check(CONTACT, value, tracker, parsed)
+
+    def validate_callback_message(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        parsed = parse_hopes(str(value or ""), max_length=MAX_MESSAGE_CHARS)
+        result = self.check(MESSAGE, value, tracker, parsed)
+        if result.get(MESSAGE) is not None:
+            result[OUTCOME] = Outcome.CONFIRMED.value
+        return result
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why the visitor asked for a person: the offer they accepted, if any."""
+    if tracker.get_slot("crisis_mode"):
+        return "after_crisis"
+    asked = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            asked = asked or intent == HANDOFF_INTENT
+        elif asked and event.get("event") == "bot":
+            utter_action = (event.get("metadata") or {}).get("utter_action", "")
+            return REASON_BY_OFFER.get(utter_action, "visitor_asked")
+    return "visitor_asked"
+
+
+def ticket_from(tracker: Tracker) -> HandoffTicket:
+    contact = str(tracker.get_slot(CONTACT) or "")
+    return HandoffTicket(
+        conversation_id=tracker.sender_id,
+        kind="callback",
+        reason=handoff_reason(tracker),
+        first_name=str(tracker.get_slot(NAME) or ""),
+        contact_kind=contact_kind(contact),
+        contact=contact,
+        message=str(tracker.get_slot(MESSAGE) or ""),
+    )
+
+
+def staff_notice(reference: str, ticket: HandoffTicket) -> dict[str, Any]:
+    """What the staff channel is told: no contact details, no message text."""
+    return {
+        "type": "callback_request",
+        "reference": reference,
+        "conversation_id": ticket.conversation_id,
+        "first_name": ticket.first_name,
+        "contact_kind": ticket.contact_kind,
+        "reason": ticket.reason,
+        "urgent": ticket.reason == "after_crisis",
+    }
+
+
+async def notify_staff_of_ticket(reference: str, ticket: HandoffTicket) -> None:
+    error = await StaffNotifier.from_endpoints().send(staff_notice(reference, ticket))
+    if error:
+        logger.warning("ticket %s: staff notification failed: %s", reference, error)
+    try:
+        await asyncio.to_thread(
+            mark_ticket_notification, default_engine(), reference, error
+        )
+    except SQLAlchemyError as db_error:
+        logger.warning(
+            "ticket %s: could not record the notification: %s",
+            reference,
+            type(db_error).__name__,
+        )
+
+
+def forget_callback(keep_answers: bool = False) -> list[EventType]:
+    events = [
+        SlotSet(ERROR, None),
+        SlotSet(FAILURES, 0),
+        SlotSet(OUTCOME, None),
+        SlotSet(STOP_PENDING, False),
+        SlotSet(STOP_CONFIRMED, None),
+    ]
+    if not keep_answers:
+        events += [SlotSet(slot, None) for slot in (NAME, CONTACT, MESSAGE)]
+    return events
+
+
+class ActionSubmitCallback(Action):
+    """Ends the callback form: stores the ticket, or says why not."""
+
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        outcome = tracker.get_slot(OUTCOME)
+        if outcome == Outcome.STOPPED.value:
+            dispatcher.utter_message(response="utter_callback_stopped")
+            return forget_callback()
+        if outcome == Outcome.TOO_MANY_TRIES.value:
+            dispatcher.utter_message(response="utter_callback_too_many_tries")
+            return forget_callback(keep_answers=True)
+        if tracker.get_slot(MESSAGE) is None:
+            return forget_callback(keep_answers=True)
+        return await self.store(dispatcher, tracker)
+
+    async def store(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        ticket = ticket_from(tracker)
+        try:
+            reference = await asyncio.to_thread(
+                store_handoff_ticket, default_engine(), ticket
+            )
+        except (SQLAlchemyError, OSError) as error:
+            logger.error(
+                "call-back request of conversation %s could not be stored: %s",
+                tracker.sender_id,
+                type(error).__name__,
+            )
+            dispatcher.utter_message(response="utter_callback_not_saved")
+            return forget_callback(keep_answers=True)
+        dispatcher.utter_message(
+            response="utter_callback_received", callback_reference=reference
+        )
+        run_in_background(notify_staff_of_ticket(reference, ticket))
+        return forget_callback()

@@ -1,0 +1,1 @@
+"""Handoff tickets: visitors who asked for a person, and what staff do about them."""

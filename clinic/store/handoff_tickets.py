@@ -1,0 +1,182 @@
+"""Handoff tickets: a durable record of every visitor who asked for a person, for
+staff to work through with ``python -m clinic.handoff.cli``.
+
+A "callback" ticket holds what the assistant collected when nobody was free (a
+first name, a phone number or email, a message); a "live" ticket is one a staff
+member joins in the chat. Both share one table, references and statuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import case, select, update
+from sqlalchemy.engine import Engine
+
+from clinic.store import references
+from clinic.store.models import handoff_tickets
+
+KINDS = ("callback", "live")
+REASONS = ("visitor_asked", "misunderstood", "after_crisis", "booking_failed")
+STATUSES = ("new", "assigned", "contacted", "closed")
+CONTACT_KINDS = ("phone", "email")
+
+REFERENCE_PREFIX = "CB-"
+
+# Longer text is cut to fit rather than lost: PostgreSQL would refuse it,
+# SQLite would keep it, and a ticket should be stored the same way on both.
+FIELD_LIMITS = {"first_name": 80, "contact": 320, "message": 1000, "assigned_to": 80}
+DATETIME_COLUMNS = ("created_at", "status_changed_at", "notified_at")
+
+
+@dataclass(frozen=True)
+class HandoffTicket:
+    conversation_id: str
+    kind: str  # one of KINDS
+    reason: str  # one of REASONS
+    # Empty when not collected (always, for a live ticket); stored as NULL.
+    first_name: str = ""
+    contact_kind: str = ""  # "phone" or "email"
+    contact: str = ""  # validated E.164 phone number or email address
+    message: str = ""
+
+
+def new_ticket_reference() -> str:
+    """A short code visitors can read out on the phone, e.g. ``CB-7KQ3XZ``."""
+    return references.new_code(REFERENCE_PREFIX)
+
+
+def canonical_ticket_reference(reference: str) -> str:
+    """The stored form of a reference as staff may type it: any case, spaces or
+    dashes, with or without the ``CB-`` prefix."""
+    return references.canonical(reference, REFERENCE_PREFIX)
+
+
+def store_handoff_ticket(engine: Engine, ticket: HandoffTicket) -> str:
+    """Stores the ticket and returns its reference; raises if it was not stored.
+
+    An unknown kind, reason or contact kind is a ValueError before anything is
+    written; a taken reference is replaced by a fresh one; any other database
+    error propagates so the visitor can be told nothing was saved.
+    """
+    row = _row(ticket)
+    # new_ticket_reference is looked up per call, so tests can substitute it.
+    return references.insert_with_fresh_reference(
+        engine,
+        handoff_tickets,
+        lambda: {**row, "created_at": datetime.now(timezone.utc)},
+        new_ticket_reference,
+    )
+
+
+def _row(ticket: HandoffTicket) -> dict[str, Any]:
+    _known("kind", ticket.kind, KINDS)
+    _known("reason", ticket.reason, REASONS)
+    if ticket.contact_kind:
+        _known("contact kind", ticket.contact_kind, CONTACT_KINDS)
+    return {
+        "conversation_id": ticket.conversation_id,
+        "kind": ticket.kind,
+        "reason": ticket.reason,
+        "status": "new",
+        "first_name": _fit("first_name", ticket.first_name),
+        "contact_kind": ticket.contact_kind or None,
+        "contact": _fit("contact", ticket.contact),
+        "message": _fit("message", ticket.message),
+    }
+
+
+def _fit(column: str, value: str | None) -> str | None:
+    return value[: FIELD_LIMITS[column]] if value else None
+
+
+def mark_ticket_notification(engine: Engine, reference: str, error: str | None) -> None:
+    values: dict[str, Any] = {"notify_error": error}
+    if error is None:
+        values["notified_at"] = datetime.now(timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(
+            update(handoff_tickets)
+            .where(handoff_tickets.c.reference == canonical_ticket_reference(reference))
+            .values(**values)
+        )
+
+
+def list_handoff_tickets(
+    engine: Engine, status: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    """Tickets oldest first (the order staff should answer them in)."""
+    query = select(handoff_tickets).order_by(
+        handoff_tickets.c.created_at, handoff_tickets.c.id
+    )
+    if status is not None:
+        query = query.where(
+            handoff_tickets.c.status == _known("status", status, STATUSES)
+        )
+    if kind is not None:
+        query = query.where(handoff_tickets.c.kind == _known("kind", kind, KINDS))
+    with engine.connect() as connection:
+        return [_as_dict(row._mapping) for row in connection.execute(query)]
+
+
+def get_handoff_ticket(engine: Engine, reference: str) -> dict[str, Any] | None:
+    query = select(handoff_tickets).where(
+        handoff_tickets.c.reference == canonical_ticket_reference(reference)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return None if row is None else _as_dict(row._mapping)
+
+
+def set_ticket_status(
+    engine: Engine,
+    reference: str,
+    status: str,
+    note: str | None = None,
+    assigned_to: str | None = None,
+) -> bool:
+    """Sets the status (and the staff note and assignee, when given; an empty
+    assignee clears it); False when there is no such ticket. status_changed_at
+    moves only when the status does."""
+    values: dict[str, Any] = {
+        "status": _known("status", status, STATUSES),
+        # The right-hand side sees the row as it was before this update.
+        "status_changed_at": case(
+            (handoff_tickets.c.status == status, handoff_tickets.c.status_changed_at),
+            else_=datetime.now(timezone.utc),
+        ),
+    }
+    if note is not None:
+        values["staff_note"] = note
+    if assigned_to is not None:
+        values["assigned_to"] = _fit("assigned_to", assigned_to)
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(handoff_tickets)
+            .where(handoff_tickets.c.reference == canonical_ticket_reference(reference))
+            .values(**values)
+        )
+    return result.rowcount > 0
+
+
+def _known(what: str, value: str, known: tuple[str, ...]) -> str:
+    if value not in known:
+        raise ValueError(f"unknown {what} {value!r}; expected one of {known}")
+    return value
+
+
+def _as_dict(mapping: Any) -> dict[str, Any]:
+    row = dict(mapping)
+    for column in DATETIME_COLUMNS:
+        if row[column] is not None:
+            row[column] = _as_utc(row[column])
+    return row
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite keeps no time zone: everything is written in UTC, so naive means UTC.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
