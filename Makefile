@@ -1,5 +1,5 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: run test test-crisis chat setup lint validate train eval migrate bookings tickets clean
+.PHONY: run test test-crisis crisis-report chat setup lint validate train eval migrate bookings tickets clean
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
@@ -9,6 +9,9 @@ test:       ## every check: lint, validate, train, conversation tests, pytest
 
 test-crisis: ## after editing config/crisis_phrases.yml: phrase checks and crisis sets
 	bash -c 'source scripts/env.sh && bash scripts/setup.sh && export CLINIC_MODEL="$$PROJECT_ROOT/$$(bash scripts/train.sh)" && .venv/bin/pytest tests/clinic/components/test_crisis_detector.py tests/crisis tests/integration/test_crisis_flow.py'
+
+crisis-report: ## crisis detection on every crisis set (required, fresh, unseen)
+	bash -c 'source scripts/env.sh && "$$PY" scripts/crisis_report.py "$$(bash scripts/train.sh)"'
 
 chat:       ## talk to the running assistant in this terminal
 	bash -c 'source scripts/env.sh && "$$PY" scripts/chat.py --url http://127.0.0.1:$$RASA_PORT'

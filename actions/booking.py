@@ -131,24 +131,6 @@ class ValidateBookingForm(ClinicFormValidationAction):
     def is_skip_answer(self, slot: str, text: str) -> bool:
         return slot == HOPES and parse_hopes(text).value == ""
 
-    def validate_booking_stop_pending(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return self.validate_stop_pending(value)
-
-    def validate_booking_stop_confirmed(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return self.validate_stop_confirmed(value, dispatcher, tracker)
-
     def validate_booking_first_name(
         self,
         value: Any,

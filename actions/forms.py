@@ -114,6 +114,14 @@ class ClinicFormValidationAction(FormValidationAction):
 
     slot_prefix: str = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # rasa-sdk looks validators up by slot name: give each form its stop ones.
+        super().__init_subclass__(**kwargs)
+        if cls.slot_prefix:
+            prefix = f"validate_{cls.slot_prefix}"
+            setattr(cls, f"{prefix}_stop_pending", cls._validate_stop_pending_slot)
+            setattr(cls, f"{prefix}_stop_confirmed", cls._validate_stop_confirmed_slot)
+
     @abstractmethod
     def name(self) -> str:
         """The action's name: ``validate_<form>``."""
@@ -244,11 +252,21 @@ class ClinicFormValidationAction(FormValidationAction):
 
     # Stopping --------------------------------------------------------------------
 
-    def validate_stop_pending(self, value: Any) -> dict[str, Any]:
+    def _validate_stop_pending_slot(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
         return {self.slot("stop_pending"): bool(value), self.slot("error"): None}
 
-    def validate_stop_confirmed(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    def _validate_stop_confirmed_slot(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
     ) -> dict[str, Any]:
         intent, confidence = latest_intent(tracker)
         wants_to_stop = self.yes_or_no(tracker, value)

@@ -13,11 +13,6 @@ import asyncio
 import logging
 from typing import Any
 
-from clinic.store.handoff_tickets import (
-    HandoffTicket,
-    mark_ticket_notification,
-    store_handoff_ticket,
-)
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -29,6 +24,11 @@ from actions.forms import REQUESTED_SLOT, ClinicFormValidationAction, Outcome
 from clinic.booking.validators import contact_kind, parse_first_name, parse_hopes
 from clinic.notify import StaffNotifier, run_in_background
 from clinic.store.db import default_engine
+from clinic.store.handoff_tickets import (
+    HandoffTicket,
+    mark_ticket_notification,
+    store_handoff_ticket,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,24 +77,6 @@ class ValidateCallbackForm(ClinicFormValidationAction):
                 if tracker.get_slot(source) and not tracker.get_slot(slot)
             ]
         return await super().get_extraction_events(dispatcher, tracker, domain)
-
-    def validate_callback_stop_pending(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return self.validate_stop_pending(value)
-
-    def validate_callback_stop_confirmed(
-        self,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        return self.validate_stop_confirmed(value, dispatcher, tracker)
 
     def validate_callback_first_name(
         self,

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from clinic.store import references
 from clinic.store.models import booking_requests
+from clinic.store.rows import as_utc, row_in_utc
 
 STATUSES = ("new", "contacted", "closed")
 
@@ -96,7 +97,7 @@ def _row(request: BookingRequest) -> dict[str, Any]:
         "preferred_days": _fit("preferred_days", request.preferred_days),
         "preferred_time": _fit("preferred_time", request.preferred_time),
         "hopes": request.hopes,
-        "consent_at": _as_utc(request.consent_at),
+        "consent_at": as_utc(request.consent_at),
         "status": "new",
     }
 
@@ -129,7 +130,10 @@ def list_booking_requests(
     if status is not None:
         query = query.where(booking_requests.c.status == _known_status(status))
     with engine.connect() as connection:
-        return [_as_dict(row._mapping) for row in connection.execute(query)]
+        return [
+            row_in_utc(row._mapping, DATETIME_COLUMNS)
+            for row in connection.execute(query)
+        ]
 
 
 def get_booking_request(engine: Engine, reference: str) -> dict[str, Any] | None:
@@ -138,7 +142,7 @@ def get_booking_request(engine: Engine, reference: str) -> dict[str, Any] | None
     )
     with engine.connect() as connection:
         row = connection.execute(query).first()
-    return None if row is None else _as_dict(row._mapping)
+    return None if row is None else row_in_utc(row._mapping, DATETIME_COLUMNS)
 
 
 def set_booking_status(
@@ -206,18 +210,3 @@ def _known_status(status: str) -> str:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
     return status
-
-
-def _as_dict(mapping: Any) -> dict[str, Any]:
-    row = dict(mapping)
-    for column in DATETIME_COLUMNS:
-        if row[column] is not None:
-            row[column] = _as_utc(row[column])
-    return row
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite keeps no time zone: everything is written in UTC, so naive means UTC.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from clinic.store import references
 from clinic.store.models import handoff_tickets
+from clinic.store.rows import row_in_utc
 
 KINDS = ("callback", "live")
 REASONS = ("visitor_asked", "misunderstood", "after_crisis", "booking_failed")
@@ -118,7 +119,10 @@ def list_handoff_tickets(
     if kind is not None:
         query = query.where(handoff_tickets.c.kind == _known("kind", kind, KINDS))
     with engine.connect() as connection:
-        return [_as_dict(row._mapping) for row in connection.execute(query)]
+        return [
+            row_in_utc(row._mapping, DATETIME_COLUMNS)
+            for row in connection.execute(query)
+        ]
 
 
 def get_handoff_ticket(engine: Engine, reference: str) -> dict[str, Any] | None:
@@ -127,7 +131,7 @@ def get_handoff_ticket(engine: Engine, reference: str) -> dict[str, Any] | None:
     )
     with engine.connect() as connection:
         row = connection.execute(query).first()
-    return None if row is None else _as_dict(row._mapping)
+    return None if row is None else row_in_utc(row._mapping, DATETIME_COLUMNS)
 
 
 def set_ticket_status(
@@ -165,18 +169,3 @@ def _known(what: str, value: str, known: tuple[str, ...]) -> str:
     if value not in known:
         raise ValueError(f"unknown {what} {value!r}; expected one of {known}")
     return value
-
-
-def _as_dict(mapping: Any) -> dict[str, Any]:
-    row = dict(mapping)
-    for column in DATETIME_COLUMNS:
-        if row[column] is not None:
-            row[column] = _as_utc(row[column])
-    return row
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite keeps no time zone: everything is written in UTC, so naive means UTC.
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
