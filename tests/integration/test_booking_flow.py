@@ -99,6 +99,10 @@ def test_the_staff_notice_is_recorded_on_the_request(
     ("question_answers", "bad_answer", "explanation"),
     [
         ([], "sam 2", "has numbers in it"),
+        ([], "jo@example.org", "looks like contact details"),
+        ([], "Mary Anne Elizabeth Jones Smith", "a bit long for a first name"),
+        ([], "idk", "didn't catch a name"),
+        (["Sam"], "2025550143123456", "more digits than I expected"),
         (["Sam"], "555-0143", "missing some digits"),
         (["Sam"], "jo@example", "doesn't look complete"),
         (["Sam"], "just text me", "phone number or an email address"),
