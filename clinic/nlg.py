@@ -5,7 +5,7 @@ run inside the Rasa server, so it works even when the action server is down.
 Beyond Rasa's templating it
 - keeps a conversation crisis-aware: once a crisis was detected (slot
   ``crisis_mode``), every later answer carries the crisis line and no booking
-  prompt is shown;
+  prompt is shown (nor while a form, such as the booking form, is under way);
 - asks "Would you like to book a consultation?" (``utter_offer_booking``) under
   an answer that offers a booking button, so a typed "yes" can accept it;
 - drops buttons whose link is not configured (an empty ``booking_url``);
@@ -123,6 +123,10 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         in_crisis = bool(slots.get(CRISIS_MODE_SLOT))
         if in_crisis:
             response = without_booking_prompts(response, values["booking_url"])
+        elif tracker.active_loop_name is not None:
+            # In a form (booking, call-back), "book a consultation?" only confuses;
+            # the online scheduler link stays.
+            response = without_booking_prompts(response)
         if utter_action.startswith(CRISIS_RESPONSE_PREFIX):
             return response
         if in_crisis or self._mentions_suicide(tracker):

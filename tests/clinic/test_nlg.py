@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic.nlg import ClinicResponseGenerator
@@ -99,6 +99,16 @@ async def test_no_booking_question_after_a_crisis(
 ) -> None:
     response = await generator.generate("utter_faq/cost", tracker(True), "rest")
     assert "Would you like to book" not in response["text"]
+
+
+async def test_no_booking_prompt_while_a_form_is_under_way(
+    generator: ClinicResponseGenerator,
+) -> None:
+    conversation = tracker(False)
+    conversation.update(ActiveLoop("booking_form"))
+    response = await generator.generate("utter_faq/cost", conversation, "rest")
+    assert "Would you like to book" not in response["text"]
+    assert [b["payload"] for b in response["buttons"]] == ["/human_handoff"]
 
 
 async def test_the_online_scheduler_is_offered_when_configured(

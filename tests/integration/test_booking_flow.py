@@ -186,6 +186,8 @@ def test_a_question_mid_form_is_answered_then_the_form_resumes(
     assert reply.responses[0] == "utter_faq/session"
     assert asks(reply, "booking_contact")
     assert "Thanks, Sam" in reply.text, "asked afresh, not as a re-ask"
+    assert "/book_appointment" not in reply.payloads, "already booking"
+    assert "Would you like to book" not in reply.text
     assert asks(visitor.say(EMAIL), "booking_days"), "resumes where it was"
 
 
