@@ -12,15 +12,16 @@ import asyncio
 import logging
 import re
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.forms import ClinicFormValidationAction, Outcome
+from actions.forms import ClinicFormValidationAction, Outcome, form_reset_events
 from clinic.booking.validators import (
     Parsed,
     contact_kind,
@@ -32,7 +33,7 @@ from clinic.booking.validators import (
     parse_time_of_day,
     which_booking_field,
 )
-from clinic.notify import StaffNotifier, run_in_background
+from clinic.notify import StaffNotifier, notify_and_record, run_in_background
 from clinic.settings import current_settings
 from clinic.store.booking_requests import (
     BookingRequest,
@@ -256,33 +257,17 @@ def staff_notice(reference: str, request: BookingRequest) -> dict[str, Any]:
 
 
 async def notify_staff_of_booking(reference: str, request: BookingRequest) -> None:
-    error = await StaffNotifier.from_endpoints().send(staff_notice(reference, request))
-    if error:
-        logger.warning("booking %s: staff notification failed: %s", reference, error)
-    try:
-        await asyncio.to_thread(
-            mark_booking_notification, default_engine(), reference, error
-        )
-    except SQLAlchemyError as db_error:
-        logger.warning(
-            "booking %s: could not record the notification: %s",
-            reference,
-            type(db_error).__name__,
-        )
+    await notify_and_record(
+        StaffNotifier.from_endpoints(),
+        staff_notice(reference, request),
+        partial(mark_booking_notification, default_engine(), reference),
+        f"booking {reference}",
+    )
 
 
 def forget_booking(keep_answers: bool = False) -> list[EventType]:
     """Clears the form's bookkeeping, and its answers unless `keep_answers`."""
-    events = [
-        SlotSet(ERROR, None),
-        SlotSet(FAILURES, 0),
-        SlotSet(OUTCOME, None),
-        SlotSet(STOP_PENDING, False),
-        SlotSet(STOP_CONFIRMED, None),
-    ]
-    if not keep_answers:
-        events += [SlotSet(slot, None) for slot in QUESTIONS]
-    return events
+    return form_reset_events("booking", QUESTIONS, keep_answers)
 
 
 class ActionSubmitBooking(Action):

@@ -63,6 +63,22 @@ class Outcome(str, Enum):
     NO_CONSENT = "no_consent"
 
 
+def form_reset_events(
+    prefix: str, answers: tuple[str, ...], keep_answers: bool = False
+) -> list[EventType]:
+    """Clears a form's bookkeeping slots, and its answers unless `keep_answers`."""
+    events = [
+        SlotSet(f"{prefix}_error", None),
+        SlotSet(f"{prefix}_failures", 0),
+        SlotSet(f"{prefix}_outcome", None),
+        SlotSet(f"{prefix}_stop_pending", False),
+        SlotSet(f"{prefix}_stop_confirmed", None),
+    ]
+    if not keep_answers:
+        events += [SlotSet(slot, None) for slot in answers]
+    return events
+
+
 def visitor_text(tracker: Tracker) -> str:
     """The visitor's latest message as typed (markup removed, length bounded).
 

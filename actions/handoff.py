@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -20,9 +21,14 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking import parse_contact_for_clinic
-from actions.forms import REQUESTED_SLOT, ClinicFormValidationAction, Outcome
+from actions.forms import (
+    REQUESTED_SLOT,
+    ClinicFormValidationAction,
+    Outcome,
+    form_reset_events,
+)
 from clinic.booking.validators import contact_kind, parse_first_name, parse_hopes
-from clinic.notify import StaffNotifier, run_in_background
+from clinic.notify import StaffNotifier, notify_and_record, run_in_background
 from clinic.store.db import default_engine
 from clinic.store.handoff_tickets import (
     HandoffTicket,
@@ -153,32 +159,17 @@ def staff_notice(reference: str, ticket: HandoffTicket) -> dict[str, Any]:
 
 
 async def notify_staff_of_ticket(reference: str, ticket: HandoffTicket) -> None:
-    error = await StaffNotifier.from_endpoints().send(staff_notice(reference, ticket))
-    if error:
-        logger.warning("ticket %s: staff notification failed: %s", reference, error)
-    try:
-        await asyncio.to_thread(
-            mark_ticket_notification, default_engine(), reference, error
-        )
-    except SQLAlchemyError as db_error:
-        logger.warning(
-            "ticket %s: could not record the notification: %s",
-            reference,
-            type(db_error).__name__,
-        )
+    await notify_and_record(
+        StaffNotifier.from_endpoints(),
+        staff_notice(reference, ticket),
+        partial(mark_ticket_notification, default_engine(), reference),
+        f"ticket {reference}",
+    )
 
 
 def forget_callback(keep_answers: bool = False) -> list[EventType]:
-    events = [
-        SlotSet(ERROR, None),
-        SlotSet(FAILURES, 0),
-        SlotSet(OUTCOME, None),
-        SlotSet(STOP_PENDING, False),
-        SlotSet(STOP_CONFIRMED, None),
-    ]
-    if not keep_answers:
-        events += [SlotSet(slot, None) for slot in (NAME, CONTACT, MESSAGE)]
-    return events
+    """Clears the form's bookkeeping, and its answers unless `keep_answers`."""
+    return form_reset_events("callback", (NAME, CONTACT, MESSAGE), keep_answers)
 
 
 class ActionSubmitCallback(Action):

@@ -10,15 +10,15 @@ was already sent to the visitor into an error.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from asyncio import AbstractEventLoop
+from functools import partial
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-from clinic.notify import StaffNotifier, run_in_background
+from clinic.notify import StaffNotifier, notify_and_record, run_in_background
 from clinic.store.crisis_flags import CrisisFlag, mark_notification, record_crisis_flag
 from clinic.store.db import default_engine
 
@@ -44,19 +44,16 @@ def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
 
 
 async def notify_staff(notifier: StaffNotifier, flag_id: int, flag: CrisisFlag) -> None:
-    error = await notifier.send(
-        {
-            "type": "crisis_flag",
-            "flag_id": flag_id,
-            "conversation_id": flag.conversation_id,
-            "message": flag.message,
-            "detection": flag.detection,
-            "categories": list(flag.categories),
-        }
-    )
-    if error:
-        logger.warning("crisis flag %s: staff notification failed: %s", flag_id, error)
-    await asyncio.to_thread(mark_notification, default_engine(), flag_id, error)
+    payload = {
+        "type": "crisis_flag",
+        "flag_id": flag_id,
+        "conversation_id": flag.conversation_id,
+        "message": flag.message,
+        "detection": flag.detection,
+        "categories": list(flag.categories),
+    }
+    record = partial(mark_notification, default_engine(), flag_id)
+    await notify_and_record(notifier, payload, record, f"crisis flag {flag_id}")
 
 
 class CrisisFlagBroker(EventBroker):

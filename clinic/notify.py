@@ -10,12 +10,14 @@ import asyncio
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import yaml
+from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,30 @@ def run_in_background(coroutine: Any) -> asyncio.Task[Any]:
     _pending.add(task)
     task.add_done_callback(_pending.discard)
     return task
+
+
+async def notify_and_record(
+    notifier: StaffNotifier,
+    payload: dict[str, Any],
+    record: Callable[[str | None], None],
+    what: str,
+) -> None:
+    """Sends `payload` to staff, then stores the outcome with `record` (in a thread).
+
+    `what` names the record in log lines ("booking BK-7KQ3XZ"); it must never
+    carry contact details.
+    """
+    error = await notifier.send(payload)
+    if error:
+        logger.warning("%s: staff notification failed: %s", what, error)
+    try:
+        await asyncio.to_thread(record, error)
+    except SQLAlchemyError as db_error:
+        logger.warning(
+            "%s: could not record the notification: %s",
+            what,
+            type(db_error).__name__,
+        )
 
 
 async def wait_for_background_notifications() -> None:
