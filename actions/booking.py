@@ -8,8 +8,6 @@ what staff need to plan the call, not the phone number or email address.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
 from datetime import datetime, timezone
 from functools import partial
@@ -19,9 +17,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.forms import ClinicFormValidationAction, Outcome, form_reset_events
+from actions.forms import (
+    ClinicFormValidationAction,
+    Outcome,
+    form_reset_events,
+    store_then_acknowledge,
+)
 from clinic.booking.validators import (
     Parsed,
     contact_kind,
@@ -41,8 +43,6 @@ from clinic.store.booking_requests import (
     store_booking_request,
 )
 from clinic.store.db import default_engine
-
-logger = logging.getLogger(__name__)
 
 FORM = "booking_form"
 NAME, CONTACT, DAYS, TIME = (
@@ -297,22 +297,16 @@ class ActionSubmitBooking(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
         request = booking_request_from(tracker)
-        try:
-            reference = await asyncio.to_thread(
-                store_booking_request, default_engine(), request
-            )
-        except (SQLAlchemyError, OSError) as error:
-            logger.error(
-                "booking request of conversation %s could not be stored: %s",
-                tracker.sender_id,
-                type(error).__name__,
-            )
-            dispatcher.utter_message(response="utter_booking_not_saved")
+        reference = await store_then_acknowledge(
+            dispatcher,
+            tracker,
+            partial(store_booking_request, default_engine(), request),
+            received="utter_booking_received",
+            not_saved="utter_booking_not_saved",
+        )
+        if reference is None:
             # The answers stay, so "Try again" sends the same request.
             return forget_booking(keep_answers=True)
-        dispatcher.utter_message(
-            response="utter_booking_received", booking_reference=reference
-        )
         run_in_background(notify_staff_of_booking(reference, request))
         return forget_booking()
 

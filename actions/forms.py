@@ -15,8 +15,11 @@ Slot names are derived from the form's prefix: ``<prefix>_error``,
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from abc import abstractmethod
+from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
@@ -25,9 +28,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.booking.validators import Parsed, parse_consent
 from clinic.components.sanitizer import remove_control_characters, strip_markup
+
+logger = logging.getLogger(__name__)
 
 REQUESTED_SLOT = "requested_slot"
 MAX_FAILURES = 3
@@ -61,6 +67,31 @@ class Outcome(str, Enum):
     STOPPED = "stopped"
     TOO_MANY_TRIES = "too_many_tries"
     NO_CONSENT = "no_consent"
+
+
+async def store_then_acknowledge(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    store: Callable[[], str],
+    received: str,
+    not_saved: str,
+) -> str | None:
+    """Runs `store` (a database write returning a reference, in a thread), then
+    utters `received` with ``reference``; if the write fails, utters `not_saved`
+    instead and returns None. Nothing is acknowledged that was not stored."""
+    try:
+        reference = await asyncio.to_thread(store)
+    except (SQLAlchemyError, OSError) as error:
+        logger.error(
+            "%s of conversation %s: nothing stored: %s",
+            received,
+            tracker.sender_id,
+            type(error).__name__,
+        )
+        dispatcher.utter_message(response=not_saved)
+        return None
+    dispatcher.utter_message(response=received, reference=reference)
+    return reference
 
 
 def form_reset_events(

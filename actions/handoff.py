@@ -9,8 +9,6 @@ reference and why the visitor wants a person, not how to reach them.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from functools import partial
 from typing import Any
 
@@ -18,7 +16,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking import parse_contact_for_clinic
 from actions.forms import (
@@ -26,6 +23,7 @@ from actions.forms import (
     ClinicFormValidationAction,
     Outcome,
     form_reset_events,
+    store_then_acknowledge,
 )
 from clinic.booking.validators import contact_kind, parse_first_name, parse_hopes
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
@@ -35,8 +33,6 @@ from clinic.store.handoff_tickets import (
     mark_ticket_notification,
     store_handoff_ticket,
 )
-
-logger = logging.getLogger(__name__)
 
 NAME, CONTACT, MESSAGE = "callback_first_name", "callback_contact", "callback_message"
 ERROR, FAILURES, OUTCOME = "callback_error", "callback_failures", "callback_outcome"
@@ -196,20 +192,15 @@ class ActionSubmitCallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[EventType]:
         ticket = ticket_from(tracker)
-        try:
-            reference = await asyncio.to_thread(
-                store_handoff_ticket, default_engine(), ticket
-            )
-        except (SQLAlchemyError, OSError) as error:
-            logger.error(
-                "call-back request of conversation %s could not be stored: %s",
-                tracker.sender_id,
-                type(error).__name__,
-            )
-            dispatcher.utter_message(response="utter_callback_not_saved")
-            return forget_callback(keep_answers=True)
-        dispatcher.utter_message(
-            response="utter_callback_received", callback_reference=reference
+        reference = await store_then_acknowledge(
+            dispatcher,
+            tracker,
+            partial(store_handoff_ticket, default_engine(), ticket),
+            received="utter_callback_received",
+            not_saved="utter_callback_not_saved",
         )
+        if reference is None:
+            # The answers stay, so "Try again" sends the same ticket.
+            return forget_callback(keep_answers=True)
         run_in_background(notify_staff_of_ticket(reference, ticket))
         return forget_callback()

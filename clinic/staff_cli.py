@@ -122,6 +122,21 @@ def aligned(table: list[list[str]]) -> list[str]:
     ]
 
 
+def print_table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+    widths: dict[str, int] | None = None,
+) -> None:
+    """Prints `rows` as aligned columns (header, column key); `widths` cuts text."""
+    widths = widths or {}
+    table = [[header for header, _ in columns]]
+    table.extend(
+        [cell(row[key], widths.get(key)) for _, key in columns] for row in rows
+    )
+    for line in aligned(table):
+        print(line)
+
+
 def shortened(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 

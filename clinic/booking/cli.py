@@ -17,18 +17,16 @@ import io
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from clinic.staff_cli import (
     ALL,
     EXIT_NOT_FOUND,
-    aligned,
-    cell,
     database_url_option,
     print_fields,
     print_status_change,
+    print_table,
     run,
     unless_all,
 )
@@ -123,19 +121,10 @@ def list_command(engine: Engine, args: argparse.Namespace) -> int:
     if not rows:
         print(f"No booking requests{which}.")
         return 0
-    table = [[header for header, _ in LIST_COLUMNS]]
-    table.extend(
-        [_list_cell(row, column) for _, column in LIST_COLUMNS] for row in rows
-    )
-    for line in aligned(table):
-        print(line)
+    print_table(rows, LIST_COLUMNS, {"hopes": HOPES_WIDTH})
     noun = "request" if len(rows) == 1 else "requests"
     print(f"\n{len(rows)} booking {noun}{which}.")
     return 0
-
-
-def _list_cell(row: dict[str, Any], column: str) -> str:
-    return cell(row[column], HOPES_WIDTH if column == "hopes" else None)
 
 
 def show_command(engine: Engine, args: argparse.Namespace) -> int:

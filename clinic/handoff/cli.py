@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from clinic.staff_cli import (
     ALL,
     EXIT_NOT_FOUND,
-    aligned,
-    cell,
     database_url_option,
     print_fields,
     print_status_change,
+    print_table,
     run,
     unless_all,
 )
@@ -119,19 +117,10 @@ def list_command(engine: Engine, args: argparse.Namespace) -> int:
     if not rows:
         print(f"No {kind}handoff tickets{which}.")
         return 0
-    table = [[header for header, _ in LIST_COLUMNS]]
-    table.extend(
-        [_list_cell(row, column) for _, column in LIST_COLUMNS] for row in rows
-    )
-    for line in aligned(table):
-        print(line)
+    print_table(rows, LIST_COLUMNS, {"message": MESSAGE_WIDTH})
     noun = "ticket" if len(rows) == 1 else "tickets"
     print(f"\n{len(rows)} {kind}handoff {noun}{which}.")
     return 0
-
-
-def _list_cell(row: dict[str, Any], column: str) -> str:
-    return cell(row[column], MESSAGE_WIDTH if column == "message" else None)
 
 
 def show_command(engine: Engine, args: argparse.Namespace) -> int:

@@ -196,7 +196,7 @@ async def test_a_confirmed_request_is_stored_before_it_is_acknowledged(
     slots, [message] = await submit(confirmed_tracker())
     [row] = list_booking_requests(engine_for(database), status=None)
     assert message["response"] == "utter_booking_received"
-    assert message["booking_reference"] == row["reference"]
+    assert message["reference"] == row["reference"]
     assert row["contact"] == "+12025550143" and row["contact_kind"] == "phone"
     assert slots["booking_contact"] is None, "answers are forgotten once stored"
 
@@ -208,7 +208,7 @@ async def test_a_database_failure_is_admitted_and_the_answers_kept(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
     slots, [message] = await submit(confirmed_tracker())
     assert message["response"] == "utter_booking_not_saved"
-    assert "booking_reference" not in message
+    assert "reference" not in message
     assert "booking_contact" not in slots, "kept, so 'try again' resends them"
     assert slots["booking_outcome"] is None
 
@@ -221,7 +221,7 @@ async def test_a_failing_staff_notification_keeps_the_request(
     assert message["response"] == "utter_booking_received", "not held up"
     await wait_for_background_notifications()
     [row] = list_booking_requests(engine_for(database), status=None)
-    assert row["reference"] == message["booking_reference"]
+    assert row["reference"] == message["reference"]
     assert row["notify_error"].startswith("webhook unreachable")
     assert row["notified_at"] is None
 

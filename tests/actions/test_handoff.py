@@ -129,7 +129,7 @@ async def test_the_ticket_is_stored_before_it_is_acknowledged(database: str) -> 
     slots, [message] = await submit(filled_in())
     [ticket] = list_handoff_tickets(engine_for(database))
     assert message["response"] == "utter_callback_received"
-    assert message["callback_reference"] == ticket["reference"]
+    assert message["reference"] == ticket["reference"]
     assert (ticket["kind"], ticket["contact_kind"]) == ("callback", "email")
     assert slots["callback_contact"] is None
 
