@@ -1,5 +1,5 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: run test test-crisis crisis-report chat setup lint validate train eval migrate bookings tickets clean
+.PHONY: run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets staff clean widget test-browser screenshots widget-figures
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
@@ -20,7 +20,7 @@ setup:      ## Python 3.10, locked dependencies, the project's spaCy pipeline
 	bash scripts/setup.sh
 
 lint:
-	.venv/bin/ruff check clinic actions tests scripts
+	.venv/bin/ruff check clinic actions tests scripts bench
 
 validate:
 	bash -c 'source scripts/env.sh && "$$RASA" data validate --domain domain --fail-on-warnings'
@@ -31,6 +31,9 @@ train:      ## train only if data or config changed; prints the model path
 eval:       ## regenerate docs/nlu.md (held-out results, pipeline comparison)
 	bash scripts/nlu_report.sh
 
+bench:      ## serving benchmark against stock rasa init; rewrites docs/performance.md (~20 min)
+	bash -c 'source scripts/env.sh && bash scripts/setup.sh && "$$PY" -m bench'
+
 migrate:    ## create or upgrade the database schema (DATABASE_URL)
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.store.migrate'
 
@@ -39,6 +42,23 @@ bookings:   ## staff tool for booking requests: make bookings ARGS="list --statu
 
 tickets:    ## staff tool for call-back tickets: make tickets ARGS="list --status all"
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.handoff.cli $(or $(ARGS),list)'
+
+staff:      ## staff console accounts: make staff ARGS="create dana --name Dana --role admin"
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.console.accounts $(or $(ARGS),list)'
+
+# ---- website chat (web/widget, clinic/site) ----
+widget:     ## build the chat widget bundle (web/widget/dist), as setup does
+	bash scripts/setup.sh
+
+test-browser: ## the browser tests only (Debian's Chromium, real servers)
+	bash -c 'source scripts/env.sh && bash scripts/setup.sh && export CLINIC_MODEL="$$PROJECT_ROOT/$$(bash scripts/train.sh)" && .venv/bin/pytest tests/browser tests/integration/test_socketio_channel.py tests/web'
+
+screenshots: ## docs/site.png, docs/widget-desktop.png, docs/widget-phone.png, ...
+	bash -c 'source scripts/env.sh && bash scripts/setup.sh && export CLINIC_MODEL="$$PROJECT_ROOT/$$(bash scripts/train.sh)" && "$$PY" scripts/screenshots.py'
+
+widget-figures: ## bundle size and page load -> first answer, into docs/widget.md
+	bash -c 'source scripts/env.sh && bash scripts/setup.sh && export CLINIC_MODEL="$$PROJECT_ROOT/$$(bash scripts/train.sh)" && "$$PY" scripts/widget_figures.py'
+# ---- end of website chat ----
 
 clean:
 	rm -rf models .rasa results var

@@ -1,14 +1,20 @@
-"""A person, when the visitor asks for one: a call-back request stored for staff.
+"""A person, when the visitor asks for one: a live chat, or a call-back request.
 
-Nobody can join the chat yet, so the visitor is told so and may leave a first
-name, a phone number or email address and a short message. As with bookings,
-the ticket is written to the database before the visitor is given its
-reference, contact details are never logged, and the staff webhook is told the
-reference and why the visitor wants a person, not how to reach them.
+When a staff member is available (signed in to the staff console, marked
+available, within the live-chat hours of config/clinic.yml), a live ticket is
+stored and the visitor waits for them; the console takes it from there. When
+nobody is, the visitor is told so and may leave a first name, a phone number or
+email address and a short message. As with bookings, a ticket is written to the
+database before the visitor is told about it, contact details are never logged,
+and the staff webhook is told the reference and why the visitor wants a person,
+not how to reach them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
@@ -16,6 +22,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.booking import parse_contact_for_clinic
 from actions.forms import (
@@ -27,12 +34,17 @@ from actions.forms import (
 )
 from clinic.booking.validators import contact_kind, parse_first_name, parse_hopes
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
+from clinic.settings import current_settings
 from clinic.store.db import default_engine
 from clinic.store.handoff_tickets import (
     HandoffTicket,
+    close_live_ticket,
     mark_ticket_notification,
     store_handoff_ticket,
 )
+from clinic.store.staff_accounts import available_staff_count
+
+logger = logging.getLogger(__name__)
 
 NAME, CONTACT, MESSAGE = "callback_first_name", "callback_contact", "callback_message"
 ERROR, FAILURES, OUTCOME = "callback_error", "callback_failures", "callback_outcome"
@@ -48,6 +60,8 @@ REASON_BY_OFFER = {
     "utter_booking_too_many_tries": "booking_failed",
 }
 HANDOFF_INTENT = "human_handoff"
+HANDOFF_STATE, HANDOFF_TICKET = "handoff_state", "handoff_ticket"
+HANDOFF_STAFF_NAME = "handoff_staff_name"
 
 
 class ValidateCallbackForm(ClinicFormValidationAction):
@@ -144,7 +158,7 @@ def ticket_from(tracker: Tracker) -> HandoffTicket:
 def staff_notice(reference: str, ticket: HandoffTicket) -> dict[str, Any]:
     """What the staff channel is told: no contact details, no message text."""
     return {
-        "type": "callback_request",
+        "type": "live_chat_request" if ticket.kind == "live" else "callback_request",
         "reference": reference,
         "conversation_id": ticket.conversation_id,
         "first_name": ticket.first_name,
@@ -204,3 +218,86 @@ class ActionSubmitCallback(Action):
             return forget_callback(keep_answers=True)
         run_in_background(notify_staff_of_ticket(reference, ticket))
         return forget_callback()
+
+
+def staff_can_join_now() -> bool:
+    """Someone is available in the console, within the live-chat hours."""
+    if not current_settings().live_chat.is_open(datetime.now(timezone.utc)):
+        return False
+    return available_staff_count(default_engine()) > 0
+
+
+class ActionRequestPerson(Action):
+    """Starts a live chat with the team if someone is available, or offers a
+    call-back honestly if nobody is."""
+
+    def name(self) -> str:
+        return "action_request_person"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        reference = await self.open_live_ticket(tracker)
+        if reference is None:
+            dispatcher.utter_message(response="utter_human_handoff")
+            return []
+        dispatcher.utter_message(response="utter_handoff_waiting")
+        return [SlotSet(HANDOFF_STATE, "waiting"), SlotSet(HANDOFF_TICKET, reference)]
+
+    @staticmethod
+    async def open_live_ticket(tracker: Tracker) -> str | None:
+        """The new live ticket's reference; None when nobody can join (or the
+        ticket could not be stored, in which case nobody would know to join)."""
+        ticket = HandoffTicket(
+            conversation_id=tracker.sender_id,
+            kind="live",
+            reason=handoff_reason(tracker),
+        )
+        try:
+            if not await asyncio.to_thread(staff_can_join_now):
+                return None
+            reference = await asyncio.to_thread(
+                store_handoff_ticket, default_engine(), ticket
+            )
+        except (SQLAlchemyError, OSError) as error:
+            logger.error(
+                "live chat for %s not started: %s",
+                tracker.sender_id,
+                type(error).__name__,
+            )
+            return None
+        run_in_background(notify_staff_of_ticket(reference, ticket))
+        return reference
+
+
+def leave_handoff_events() -> list[EventType]:
+    return [
+        SlotSet(HANDOFF_STATE, None),
+        SlotSet(HANDOFF_TICKET, None),
+        SlotSet(HANDOFF_STAFF_NAME, None),
+    ]
+
+
+class ActionEndHandoff(Action):
+    """The visitor ends the wait for, or the chat with, a staff member."""
+
+    def name(self) -> str:
+        return "action_end_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not tracker.get_slot(HANDOFF_STATE):
+            dispatcher.utter_message(response="utter_handoff_nothing_to_end")
+            return []
+        reference = tracker.get_slot(HANDOFF_TICKET)
+        if reference:
+            try:
+                await asyncio.to_thread(
+                    close_live_ticket, default_engine(), reference, "ended_by_visitor"
+                )
+            except (SQLAlchemyError, OSError) as error:
+                # The visitor still leaves; the console shows the ticket open.
+                logger.error("ticket %s not closed: %s", reference, error)
+        dispatcher.utter_message(response="utter_handoff_ended_by_visitor")
+        return leave_handoff_events()

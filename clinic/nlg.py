@@ -9,7 +9,12 @@ Beyond Rasa's templating it
 - asks "Would you like to book a consultation?" (``utter_offer_booking``) under
   an answer that offers a booking button, so a typed "yes" can accept it;
 - drops buttons whose link is not configured (an empty ``booking_url``);
-- shows booking details readably (``{booking_contact_display}``).
+- shows booking details readably (``{booking_contact_display}``);
+- attaches the crisis resources as data (``custom``) to the crisis reply, so a web
+  chat knows for certain that one was given (it pins them in view) without
+  reading the text. Rasa's socket.io channel emits ``custom["data"]`` as a bot
+  message of its own; the REST channel returns it as a message with a ``custom``
+  key and no text.
 """
 
 from __future__ import annotations
@@ -24,10 +29,11 @@ from rasa.utils.endpoints import EndpointConfig
 
 from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
-from clinic.settings import ClinicSettings, current_settings
+from clinic.settings import ClinicSettings, CrisisResources, current_settings
 
 CRISIS_MODE_SLOT = "crisis_mode"
 CRISIS_RESPONSE_PREFIX = "utter_crisis"
+CRISIS_SUPPORT_RESPONSE = "utter_crisis_support"
 BOOKING_PAYLOAD = "/book_appointment"
 BOOKING_OFFER_RESPONSE = "utter_offer_booking"
 FAQ_RESPONSE_PREFIX = "utter_faq/"
@@ -89,6 +95,22 @@ def with_crisis_reminder(
     return {**response, "text": f"{text}\n\n{reminder}".strip()}
 
 
+def crisis_data(crisis: CrisisResources) -> dict[str, Any]:
+    """The crisis resources as data, for channels that show them apart."""
+    return {
+        "crisis_resources": list(crisis.resources),
+        "crisis_line": crisis.short,
+        "crisis_call": crisis.call,
+        "emergency_number": crisis.emergency,
+    }
+
+
+def with_crisis_data(
+    response: dict[str, Any], crisis: CrisisResources
+) -> dict[str, Any]:
+    return {**response, "custom": {"data": crisis_data(crisis)}}
+
+
 class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
     """Templated responses with clinic facts and crisis awareness."""
 
@@ -127,6 +149,8 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             # In a form (booking, call-back), "book a consultation?" only confuses;
             # the online scheduler link stays.
             response = without_booking_prompts(response)
+        if utter_action == CRISIS_SUPPORT_RESPONSE:
+            return with_crisis_data(response, self.settings.crisis)
         if utter_action.startswith(CRISIS_RESPONSE_PREFIX):
             return response
         if in_crisis or self._mentions_suicide(tracker):

@@ -9,16 +9,21 @@ Environment overrides: ``CLINIC_CONFIG`` (path of clinic.yml), ``CRISIS_RESOURCE
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 DEFAULT_CLINIC_CONFIG = Path("config/clinic.yml")
 DEFAULT_CRISIS_RESOURCES = Path("config/crisis_resources.yml")
 REQUIRED_CLINIC_FIELDS = ("name", "phone", "hours")
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+WIDGET_POSITIONS = ("right", "left")
 
 
 class SettingsError(ValueError):
@@ -32,9 +37,46 @@ class CrisisResources:
     emergency: str
     resources: tuple[str, ...]
     sources: tuple[str, ...] = ()
+    # The number the crisis line answers on, for tap-to-call links ("988").
+    call: str = ""
 
     def as_text(self) -> str:
         return "\n".join(f"• {line}" for line in self.resources)
+
+
+WEEKDAYS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+
+@dataclass(frozen=True)
+class LiveChatSettings:
+    """When a staff member can join a visitor's chat, and how long one waits."""
+
+    timezone: str = "UTC"
+    # Weekday -> (opening, closing); a weekday that is missing is closed.
+    opening_hours: dict[str, tuple[time, time]] = field(default_factory=dict)
+    expected_wait_minutes: int = 3
+    pickup_timeout_seconds: int = 180
+
+    def is_open(self, moment: datetime) -> bool:
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        hours = self.opening_hours.get(WEEKDAYS[local.weekday()])
+        return hours is not None and hours[0] <= local.time() < hours[1]
+
+
+@dataclass(frozen=True)
+class WidgetLook:
+    """How the website chat widget looks (``widget:`` in clinic.yml)."""
+
+    color: str = "#1f5f66"
+    position: str = "right"
 
 
 @dataclass(frozen=True)
@@ -51,6 +93,8 @@ class ClinicSettings:
     payment_note: str = ""
     # Country whose phone numbers visitors may give without a country code.
     phone_region: str = "US"
+    live_chat: LiveChatSettings = field(default_factory=LiveChatSettings)
+    widget: WidgetLook = field(default_factory=WidgetLook)
 
     def cost_details(self) -> str:
         """The clinic's published prices, or where to ask for them."""
@@ -81,7 +125,12 @@ class ClinicSettings:
             "crisis_line": self.crisis.short,
             "crisis_resources": self.crisis.as_text(),
             "emergency_number": self.crisis.emergency,
+            "live_chat_wait": _minutes(self.live_chat.expected_wait_minutes),
         }
+
+
+def _minutes(count: int) -> str:
+    return "a minute" if count == 1 else f"about {count} minutes"
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -110,7 +159,63 @@ def load_crisis_resources(path: Path, region: str) -> CrisisResources:
         emergency=str(entry["emergency"]),
         resources=tuple(str(line) for line in entry["resources"]),
         sources=tuple(str(url) for url in entry.get("sources") or ()),
+        call=str(entry.get("call") or ""),
     )
+
+
+def _clock(text: str, where: str) -> time:
+    if text == "24:00":
+        return time.max
+    try:
+        return time.fromisoformat(text)
+    except ValueError as error:
+        raise SettingsError(f"{where}: '{text}' is not a time like 08:30") from error
+
+
+def _opening_hours(raw: dict[str, Any], where: str) -> dict[str, tuple[time, time]]:
+    hours = {}
+    for day, span in (raw or {}).items():
+        day = str(day).lower()
+        if day not in WEEKDAYS:
+            raise SettingsError(f"{where}: '{day}' is not a day of the week")
+        if not span:  # closed that day
+            continue
+        opening, _, closing = str(span).partition("-")
+        hours[day] = (
+            _clock(opening.strip(), f"{where}.{day}"),
+            _clock(closing.strip(), f"{where}.{day}"),
+        )
+    return hours
+
+
+def load_live_chat(raw: dict[str, Any], where: str) -> LiveChatSettings:
+    zone = str(raw.get("timezone") or "UTC")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise SettingsError(f"{where}.timezone: unknown time zone '{zone}'") from error
+    timeout = os.environ.get("HANDOFF_PICKUP_TIMEOUT_SECONDS") or raw.get(
+        "pickup_timeout_seconds", 180
+    )
+    return LiveChatSettings(
+        timezone=zone,
+        opening_hours=_opening_hours(raw.get("opening_hours") or {}, where),
+        expected_wait_minutes=int(raw.get("expected_wait_minutes", 3)),
+        pickup_timeout_seconds=int(timeout),
+    )
+
+
+def load_widget_look(section: dict[str, Any] | None, path: Path) -> WidgetLook:
+    section = section or {}
+    look = WidgetLook(
+        color=str(section.get("color") or WidgetLook.color),
+        position=str(section.get("position") or WidgetLook.position),
+    )
+    if not HEX_COLOR.match(look.color):
+        raise SettingsError(f"{path}: widget.color must be like #1f5f66")
+    if look.position not in WIDGET_POSITIONS:
+        raise SettingsError(f"{path}: widget.position must be right or left")
+    return look
 
 
 def load_settings(
@@ -144,6 +249,10 @@ def load_settings(
         payment_note=str(clinic.get("payment_note") or ""),
         phone_region=str(clinic.get("phone_region") or region).upper(),
         crisis=load_crisis_resources(resources_path, str(region)),
+        live_chat=load_live_chat(
+            content.get("live_chat") or {}, f"{clinic_path}: live_chat"
+        ),
+        widget=load_widget_look(content.get("widget"), clinic_path),
     )
 
 

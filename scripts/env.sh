@@ -10,6 +10,11 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 export RASA_PORT="${RASA_PORT:-5005}"
 export ACTION_PORT="${ACTION_PORT:-5055}"
+export CONSOLE_PORT="${CONSOLE_PORT:-5080}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+# The demo clinic website with the chat widget (clinic/site); the Rasa server's
+# socket.io channel accepts its origin unless WIDGET_ORIGINS says otherwise.
+export SITE_PORT="${SITE_PORT:-8080}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 mkdir -p "$PROJECT_ROOT/var"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PROJECT_ROOT/var/clinic.db}"

@@ -11,9 +11,24 @@ bash scripts/setup.sh
 MODEL="$(bash scripts/train.sh)"
 
 mkdir -p var/log
+# Every process started in the background below is stopped with the assistant.
+BACKGROUND_PIDS=()
+trap 'kill "${BACKGROUND_PIDS[@]}" 2>/dev/null || true' EXIT INT TERM
 "$RASA" run actions --port "$ACTION_PORT" --actions actions >var/log/actions.log 2>&1 &
-ACTIONS_PID=$!
-trap 'kill "$ACTIONS_PID" 2>/dev/null || true' EXIT INT TERM
+BACKGROUND_PIDS+=($!)
+# The staff console (clinic/console): sign-in, live queue, live chats with visitors.
+"$PY" -m clinic.console >var/log/console.log 2>&1 &
+BACKGROUND_PIDS+=($!)
+
+# ---- website chat: the demo clinic page with the chat widget (clinic/site) ----
+"$PY" -m clinic.site >var/log/site.log 2>&1 &
+BACKGROUND_PIDS+=($!)
+cat <<MSG
+
+  Website chat: the demo clinic page, chat with it at http://127.0.0.1:$SITE_PORT
+  (the widget connects to the Rasa server below; logs: var/log/site.log)
+MSG
+# ---- end of website chat ----
 
 cat <<MSG
 
@@ -24,7 +39,9 @@ cat <<MSG
   - socket.io channel: http://127.0.0.1:$RASA_PORT/socket.io
   - HTTP API (token in var/rasa_token):
                       POST http://127.0.0.1:$RASA_PORT/model/parse?token=\$(cat var/rasa_token)
-  Logs of the action server: var/log/actions.log. Stop with Ctrl-C.
+  - staff console:    http://127.0.0.1:$CONSOLE_PORT  (first account:
+                      make staff ARGS="create <username> --name <Name> --role admin")
+  Logs: var/log/actions.log, var/log/console.log. Stop with Ctrl-C.
 
 MSG
 "$RASA" run --model "$MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \

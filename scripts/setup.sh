@@ -45,3 +45,31 @@ if [ ! -f .spacy/clinic_en/meta.json ] || [ clinic/nlp -nt .spacy/clinic_en/meta
    || [ -n "$(find clinic/nlp -newer .spacy/clinic_en/meta.json -name '*.py')" ]; then
   "$PY" -m clinic.nlp.build .spacy/clinic_en
 fi
+
+# ---- website chat widget (web/widget) -------------------------------------------
+# npm ci + build into web/widget/dist, only when the lock or the sources changed.
+# Without npm (Node.js 20+) the assistant still runs; the demo page has no chat.
+widget_hash() {
+  (cd web/widget && find package.json package-lock.json build.mjs tsconfig.json src \
+      -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+build_widget() {
+  local stamp=web/widget/dist/.inputs deps=web/widget/node_modules/.deps hash deps_hash
+  hash="$(widget_hash)"
+  if [ -f web/widget/dist/clinic-chat.js ] && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: npm (Node.js 20+) not found: the website chat widget is not built" >&2
+    return
+  fi
+  echo "setup: building the website chat widget (web/widget)" >&2
+  deps_hash="$(cat web/widget/package.json web/widget/package-lock.json | sha256sum | cut -c1-16)"
+  if [ "$(cat "$deps" 2>/dev/null)" != "$deps_hash" ]; then
+    (cd web/widget && npm ci --no-audit --no-fund --loglevel=error) >&2
+    echo "$deps_hash" > "$deps"
+  fi
+  (cd web/widget && npm run --silent build) >&2
+  echo "$hash" > "$stamp"
+}
+build_widget

@@ -13,7 +13,20 @@ step "setup"
 bash scripts/setup.sh
 
 step "lint (ruff)"
-"$VENV/bin/ruff" check clinic actions tests scripts
+"$VENV/bin/ruff" check clinic actions tests scripts bench
+mkdir -p results
+
+step "website chat widget: type check and unit tests (web/widget, npm run check)"
+if command -v npm >/dev/null 2>&1 && [ -d web/widget/node_modules ]; then
+  (cd web/widget && npm run --silent check >../../results/widget-unit.log 2>&1) || {
+    cat results/widget-unit.log >&2; echo "widget checks failed" >&2; exit 1; }
+  grep -E "^# (tests|pass|fail)" results/widget-unit.log
+elif [ "${REQUIRE_SERVICES:-}" = "1" ]; then
+  echo "npm (Node.js 20+) is needed for the widget checks (REQUIRE_SERVICES=1)" >&2
+  exit 1
+else
+  echo "skipped: npm (Node.js 20+) not found"
+fi
 
 step "validate training data (rasa data validate --fail-on-warnings)"
 "$RASA" data validate --domain domain --fail-on-warnings --quiet

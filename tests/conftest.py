@@ -8,14 +8,22 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.live_chat import (
+    PASSWORD,
+    SITE,
+    clinic_config_always_open,
+    create_staff_account,
+)
 from tests.support.servers import (
     Assistant,
     action_server,
     base_environment,
+    free_port,
     migrate,
     rasa_server,
     trained_model,
 )
+from tests.support.web import widget_environment
 from tests.support.webhook_sink import WebhookSink, webhook_sink
 
 
@@ -43,17 +51,52 @@ def assistant_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
+def site_port() -> int:
+    """Port of the demo site in browser tests: the assistant accepts its origin."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
 def assistant(
     model_path: Path,
     staff_webhook: WebhookSink,
     server_logs: Path,
     assistant_database: str,
+    site_port: int,
 ) -> Iterator[Assistant]:
     """The real assistant on embedded defaults (SQLite), with a local staff webhook."""
-    env = base_environment(assistant_database, staff_webhook.url)
+    env = {
+        **base_environment(assistant_database, staff_webhook.url),
+        **widget_environment(site_port),
+    }
     with (
         action_server(env, server_logs) as action_url,
         rasa_server(model_path, env, server_logs, action_url) as running,
+    ):
+        yield running
+
+
+@pytest.fixture(scope="session")
+def live_chat_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A clinic open for live chat at every hour, with staff accounts dana and sam."""
+    directory = tmp_path_factory.mktemp("live-handoff")
+    database_url = f"sqlite:///{directory / 'clinic.db'}"
+    migrate(database_url)
+    create_staff_account(database_url, "dana", "Dana", PASSWORD)
+    create_staff_account(database_url, "sam", "Sam", PASSWORD)
+    env = base_environment(database_url)
+    env["CLINIC_CONFIG"] = str(clinic_config_always_open(directory))
+    env["WIDGET_ORIGINS"] = SITE
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_assistant(
+    model_path: Path, live_chat_env: dict[str, str], server_logs: Path
+) -> Iterator[Assistant]:
+    with (
+        action_server(live_chat_env, server_logs) as action_url,
+        rasa_server(model_path, live_chat_env, server_logs, action_url) as running,
     ):
         yield running
 

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from clinic.store.models import crisis_flags
+from clinic.store.rows import row_in_utc
 
 MAX_STORED_MESSAGE = 5000
 
@@ -56,3 +57,33 @@ def list_crisis_flags(
         query = query.where(crisis_flags.c.conversation_id == conversation_id)
     with engine.connect() as connection:
         return [dict(row._mapping) for row in connection.execute(query)]
+
+
+FLAG_STATUSES = ("new", "reviewed")
+
+
+def set_crisis_flag_status(engine: Engine, flag_id: int, status: str) -> bool:
+    """Marks a flag reviewed by staff (or new again); False if there is none."""
+    if status not in FLAG_STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {FLAG_STATUSES}")
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(crisis_flags)
+            .where(crisis_flags.c.id == flag_id)
+            .values(status=status)
+        )
+    return result.rowcount > 0
+
+
+def crisis_flags_since(engine: Engine, after_id: int = 0) -> list[dict[str, Any]]:
+    """Flags newer than `after_id`, oldest first (for the console's live queue)."""
+    query = (
+        select(crisis_flags)
+        .where(crisis_flags.c.id > after_id)
+        .order_by(crisis_flags.c.id)
+    )
+    with engine.connect() as connection:
+        return [
+            row_in_utc(row._mapping, ("created_at", "notified_at"))
+            for row in connection.execute(query)
+        ]

@@ -29,7 +29,13 @@ REFERENCE_PREFIX = "CB-"
 # Longer text is cut to fit rather than lost: PostgreSQL would refuse it,
 # SQLite would keep it, and a ticket should be stored the same way on both.
 FIELD_LIMITS = {"first_name": 80, "contact": 320, "message": 1000, "assigned_to": 80}
-DATETIME_COLUMNS = ("created_at", "status_changed_at", "notified_at")
+DATETIME_COLUMNS = (
+    "created_at",
+    "status_changed_at",
+    "notified_at",
+    "assigned_at",
+    "closed_at",
+)
 
 
 @dataclass(frozen=True)
@@ -169,3 +175,81 @@ def _known(what: str, value: str, known: tuple[str, ...]) -> str:
     if value not in known:
         raise ValueError(f"unknown {what} {value!r}; expected one of {known}")
     return value
+
+
+# How a live ticket ended.
+OUTCOMES = ("handed_back", "closed_by_staff", "ended_by_visitor", "timed_out")
+
+
+def assign_live_ticket(engine: Engine, reference: str, username: str) -> bool:
+    """Gives a waiting live ticket to a staff member; False if someone else (or
+    the time-out) got there first."""
+    now = datetime.now(timezone.utc)
+    return _move_live_ticket(
+        engine,
+        reference,
+        ("new",),
+        status="assigned",
+        assigned_to=_fit("assigned_to", username),
+        assigned_at=now,
+        status_changed_at=now,
+    )
+
+
+def close_live_ticket(engine: Engine, reference: str, outcome: str) -> bool:
+    """Ends an open live ticket; False if it had already ended."""
+    now = datetime.now(timezone.utc)
+    return _move_live_ticket(
+        engine,
+        reference,
+        ("new", "assigned"),
+        status="closed",
+        outcome=_known("outcome", outcome, OUTCOMES),
+        closed_at=now,
+        status_changed_at=now,
+    )
+
+
+def _move_live_ticket(
+    engine: Engine, reference: str, from_statuses: tuple[str, ...], **values: Any
+) -> bool:
+    """One atomic update, only from `from_statuses`: of two staff members (or a
+    staff member and the time-out) acting at once, exactly one succeeds."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(handoff_tickets)
+            .where(
+                handoff_tickets.c.reference == canonical_ticket_reference(reference),
+                handoff_tickets.c.kind == "live",
+                handoff_tickets.c.status.in_(from_statuses),
+            )
+            .values(**values)
+        )
+    return result.rowcount > 0
+
+
+def open_live_ticket(engine: Engine, conversation_id: str) -> dict[str, Any] | None:
+    """The conversation's live ticket that is waiting or being handled, if any."""
+    query = (
+        select(handoff_tickets)
+        .where(
+            handoff_tickets.c.conversation_id == conversation_id,
+            handoff_tickets.c.kind == "live",
+            handoff_tickets.c.status.in_(("new", "assigned")),
+        )
+        .order_by(handoff_tickets.c.created_at.desc())
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return None if row is None else row_in_utc(row._mapping, DATETIME_COLUMNS)
+
+
+def unanswered_live_tickets(engine: Engine, waiting_since: datetime) -> list[str]:
+    """References of live tickets nobody took, created before `waiting_since`."""
+    query = select(handoff_tickets.c.reference).where(
+        handoff_tickets.c.kind == "live",
+        handoff_tickets.c.status == "new",
+        handoff_tickets.c.created_at < waiting_since,
+    )
+    with engine.connect() as connection:
+        return [row.reference for row in connection.execute(query)]

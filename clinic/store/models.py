@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 metadata = MetaData()
 
@@ -65,4 +75,62 @@ handoff_tickets = Table(
     Column("staff_note", Text),
     Column("notified_at", DateTime(timezone=True)),
     Column("notify_error", Text),
+    # Live tickets: when a staff member joined, when and how it ended
+    # (handed_back, closed_by_staff, ended_by_visitor, timed_out).
+    Column("assigned_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("outcome", String(32)),
+)
+
+# People who sign in to the staff console (python -m clinic.console.accounts).
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True, index=True),
+    Column("display_name", String(80), nullable=False),
+    Column("password_hash", String(255), nullable=False),  # argon2id
+    Column("role", String(16), nullable=False),  # "staff" or "admin"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+    # Presence: marked available in the console, and the console still open.
+    Column("available", Boolean, nullable=False, server_default=false()),
+    Column("last_seen_at", DateTime(timezone=True)),
+)
+
+# Signed-in browsers. Only a hash of the cookie's token is stored, so a copy of
+# the database does not sign anybody in.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True, index=True),
+    Column("account_id", Integer, nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# What staff wrote on a ticket: replies sent to the visitor and private notes.
+ticket_entries = Table(
+    "ticket_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ticket_reference", String(16), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(16), nullable=False),  # "reply" or "note"
+    Column("author", String(80), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# Who did what in the console, and when.
+staff_actions = Table(
+    "staff_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", String(255), nullable=False, server_default=""),
+    Column("detail", Text),
 )

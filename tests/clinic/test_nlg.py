@@ -170,3 +170,29 @@ async def test_an_answer_to_a_question_about_suicide_ends_with_the_crisis_line(
     response = await generator.generate("utter_faq/cost", conversation, "rest")
     assert response["text"].endswith("or call 911.")
     assert any(b["payload"] == "/book_appointment" for b in response["buttons"])
+
+
+async def test_the_crisis_reply_carries_the_crisis_resources_as_data(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate("utter_crisis_support", tracker(False), "rest")
+    crisis = generator.settings.crisis
+    assert response["custom"] == {
+        "data": {
+            "crisis_resources": list(crisis.resources),
+            "crisis_line": crisis.short,
+            "crisis_call": "988",
+            "emergency_number": "911",
+        }
+    }
+    assert "741741" in response["text"], "the text still lists the resources"
+
+
+async def test_other_replies_carry_no_crisis_data(
+    generator: ClinicResponseGenerator,
+) -> None:
+    # Later answers in a crisis repeat the line in text; the data is given once.
+    for name in ("utter_faq/cost", "utter_faq/mechanism"):
+        for in_crisis in (False, True):
+            response = await generator.generate(name, tracker(in_crisis), "socketio")
+            assert "custom" not in response, (name, in_crisis)

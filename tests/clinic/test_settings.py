@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from clinic.settings import SettingsError, load_settings
+from clinic.settings import (
+    SettingsError,
+    WidgetLook,
+    load_crisis_resources,
+    load_settings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "config" / "crisis_resources.yml"
@@ -83,3 +89,87 @@ def test_bad_configuration_is_explained(
 ) -> None:
     with pytest.raises(SettingsError, match=complaint):
         load_settings(write_clinic(tmp_path, body), RESOURCES)
+
+
+LIVE_CHAT = """clinic: {name: Calm, phone: '555', hours: h}
+live_chat:
+  timezone: America/New_York
+  opening_hours: {monday: "08:00-18:00", saturday: "", sunday: "00:00-24:00"}
+  expected_wait_minutes: 1
+"""
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_live_chat_is_open_in_its_hours_in_its_time_zone(tmp_path: Path) -> None:
+    live_chat = load_settings(write_clinic(tmp_path, LIVE_CHAT), RESOURCES).live_chat
+    # Monday 2026-11-23, 08:00 in New York is 13:00 UTC.
+    assert not live_chat.is_open(at("2026-11-23T12:59:00+00:00"))
+    assert live_chat.is_open(at("2026-11-23T13:00:00+00:00"))
+    assert live_chat.is_open(at("2026-11-23T22:59:00+00:00"))
+    assert not live_chat.is_open(at("2026-11-23T23:00:00+00:00")), "18:00 closes"
+    assert not live_chat.is_open(at("2026-11-24T15:00:00+00:00")), "Tuesday: closed"
+    assert not live_chat.is_open(at("2026-11-28T15:00:00+00:00")), "Saturday: empty"
+    assert live_chat.is_open(at("2026-11-30T04:59:00+00:00")), "Sunday, all day"
+
+
+def test_live_chat_wait_and_time_out_come_from_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(write_clinic(tmp_path, LIVE_CHAT), RESOURCES)
+    assert settings.template_values()["live_chat_wait"] == "a minute"
+    assert settings.live_chat.pickup_timeout_seconds == 180
+    monkeypatch.setenv("HANDOFF_PICKUP_TIMEOUT_SECONDS", "5")
+    assert (
+        load_settings(
+            write_clinic(tmp_path, LIVE_CHAT), RESOURCES
+        ).live_chat.pickup_timeout_seconds
+        == 5
+    )
+
+
+@pytest.mark.parametrize(
+    ("live_chat", "complaint"),
+    [
+        ("{timezone: Mars/Olympus}", "unknown time zone"),
+        ("{opening_hours: {funday: '08:00-09:00'}}", "not a day of the week"),
+        ("{opening_hours: {monday: '8am-6pm'}}", "not a time like"),
+    ],
+)
+def test_bad_live_chat_settings_say_what_to_fix(
+    tmp_path: Path, live_chat: str, complaint: str
+) -> None:
+    body = f"clinic: {{name: Calm, phone: '555', hours: h}}\nlive_chat: {live_chat}\n"
+    with pytest.raises(SettingsError, match=complaint):
+        load_settings(write_clinic(tmp_path, body), RESOURCES)
+def test_each_region_gives_a_number_to_call_that_its_crisis_line_names() -> None:
+    for region in ("US", "CA", "GB", "AU"):
+        crisis = load_crisis_resources(RESOURCES, region)
+        assert crisis.call and crisis.call in crisis.short, region
+
+
+def test_the_chat_widget_look_comes_from_the_configuration(tmp_path: Path) -> None:
+    clinic = write_clinic(
+        tmp_path,
+        "clinic: {name: A, phone: '1', hours: h}\n"
+        "widget: {color: '#123456', position: left}\n",
+    )
+    assert load_settings(clinic, RESOURCES).widget == WidgetLook("#123456", "left")
+    plain = write_clinic(tmp_path, "clinic: {name: A, phone: '1', hours: h}\n")
+    assert load_settings(plain, RESOURCES).widget == WidgetLook()
+
+
+@pytest.mark.parametrize(
+    ("widget", "complaint"),
+    [("{color: teal}", "widget.color"), ("{position: top}", "widget.position")],
+)
+def test_a_bad_widget_look_is_explained(
+    widget: str, complaint: str, tmp_path: Path
+) -> None:
+    clinic = write_clinic(
+        tmp_path, f"clinic: {{name: A, phone: '1', hours: h}}\nwidget: {widget}\n"
+    )
+    with pytest.raises(SettingsError, match=complaint):
+        load_settings(clinic, RESOURCES)

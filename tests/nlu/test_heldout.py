@@ -68,3 +68,4 @@ def test_accuracy_is_at_least_092(report: Report) -> None:
 def test_no_label_is_under_080_f1(report: Report) -> None:
     label, f1 = report.worst_f1()
     assert f1 >= MIN_LABEL_F1, f"{label} has F1 {f1:.2f}"
+

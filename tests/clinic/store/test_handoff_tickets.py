@@ -3,7 +3,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from alembic import command
@@ -307,3 +307,25 @@ def test_the_staff_notification_is_recorded(engine: Engine) -> None:
     assert sent_row["notified_at"] is not None and sent_row["notify_error"] is None
     assert failed_row["notified_at"] is None
     assert failed_row["notify_error"] == "webhook answered HTTP 500"
+
+
+def test_a_live_ticket_is_taken_once_and_ends_once(engine: Engine) -> None:
+    reference = store.store_handoff_ticket(
+        engine, store.HandoffTicket("visitor-1", "live", "visitor_asked")
+    )
+    soon = datetime.now(timezone.utc) + timedelta(seconds=5)
+    assert store.unanswered_live_tickets(engine, soon) == [reference]
+    assert store.open_live_ticket(engine, "visitor-1")["reference"] == reference
+    assert store.assign_live_ticket(engine, reference, "dana")
+    assert not store.assign_live_ticket(engine, reference, "sam"), "already taken"
+    assert store.unanswered_live_tickets(engine, soon) == []
+    assert store.close_live_ticket(engine, reference, "handed_back")
+    assert not store.close_live_ticket(engine, reference, "closed_by_staff")
+    ticket = store.get_handoff_ticket(engine, reference)
+    assert (ticket["status"], ticket["outcome"], ticket["assigned_to"]) == (
+        "closed",
+        "handed_back",
+        "dana",
+    )
+    assert ticket["assigned_at"] <= ticket["closed_at"]
+    assert store.open_live_ticket(engine, "visitor-1") is None

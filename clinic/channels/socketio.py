@@ -1,0 +1,137 @@
+"""Rasa's socket.io channel, open only to the web pages allowed to embed the chat.
+
+Registered in credentials.yml as ``clinic.channels.socketio.ClinicSocketIOInput``.
+Rasa 3.6's ``SocketIOInput`` creates its server with ``cors_allowed_origins=[]``,
+which turns origin checks off: any website could run the clinic's chat in its
+visitors' browsers. This subclass
+
+- accepts a connection only when its ``Origin`` header is one of the allowed
+  origins: ``allowed_origins`` in credentials.yml, else ``WIDGET_ORIGINS``
+  (comma-separated), else the demo site (``http://127.0.0.1:$SITE_PORT`` and
+  ``http://localhost:$SITE_PORT``). Clients that send no Origin (not browsers,
+  or a same-origin page polling) are let through, as engine.io does: the check
+  protects visitors' browsers from other sites, it does not authenticate;
+- awaits ``enter_room``: python-socketio 5.x made it a coroutine and Rasa 3.6
+  calls it without ``await``, so with ``session_persistence`` the socket never
+  joined its conversation's room and bot messages reached nobody.
+
+Its name stays ``socketio``: Rasa looks output channels up by name, e.g. for
+``POST /conversations/{id}/tracker/events?output_channel=latest`` (staff replies).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+
+ORIGINS_ENV = "WIDGET_ORIGINS"
+SITE_PORT_ENV = "SITE_PORT"
+DEFAULT_SITE_PORT = "8080"
+# Room names come from visitors; anything else gets a new random session id.
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+ConnectHandler = Callable[[str, dict[str, Any], Any], Awaitable[bool | None]]
+
+
+def demo_site_origins() -> list[str]:
+    port = os.environ.get(SITE_PORT_ENV) or DEFAULT_SITE_PORT
+    return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+
+
+def normalise_origin(value: str) -> str:
+    """``scheme://host[:port]`` in lower case, as browsers send it."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not a web origin: {value!r} (expected https://host[:port])")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(f"an origin has no path: {value!r}")
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
+
+
+def parse_origins(value: str | Iterable[str]) -> list[str]:
+    items = re.split(r"[,\s]+", value) if isinstance(value, str) else list(value)
+    origins = [normalise_origin(str(item)) for item in items if str(item).strip()]
+    if not origins:
+        raise ValueError("no allowed origin given")
+    return origins
+
+
+def configured_origins(credentials: dict[str, Any]) -> list[str]:
+    value = credentials.get("allowed_origins") or os.environ.get(ORIGINS_ENV)
+    return parse_origins(value) if value else demo_site_origins()
+
+
+def session_id_from(data: Any) -> str:
+    requested = data.get("session_id") if isinstance(data, dict) else None
+    if isinstance(requested, str) and SESSION_ID.match(requested):
+        return requested
+    return uuid.uuid4().hex
+
+
+class ClinicSocketIOInput(SocketIOInput):
+    """Rasa's socket.io input channel with origin checks and working rooms."""
+
+    allowed_origins: list[str]
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, ClinicSocketIOInput)
+        channel.allowed_origins = configured_origins(credentials)
+        return channel
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed_origins = demo_site_origins()
+
+    def origin_allowed(self, environ: dict[str, Any]) -> bool:
+        origin = environ.get("HTTP_ORIGIN")
+        return origin is None or origin in self.allowed_origins
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+        # engine.io refuses the handshake (HTTP 400) from an unlisted Origin, for
+        # polling and websocket alike, and answers CORS for the listed ones.
+        sio.eio.cors_allowed_origins = list(self.allowed_origins)
+        namespace = self.namespace or "/"
+        rasa_connect: ConnectHandler = sio.handlers[namespace]["connect"]
+
+        async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+            # Checked here as well, should engine.io's check ever be turned off.
+            if not self.origin_allowed(environ):
+                origin = environ.get("HTTP_ORIGIN")
+                logger.warning("socket.io: refused origin %s", origin)
+                return False
+            return bool(await rasa_connect(sid, environ, auth))
+
+        async def session_request(sid: str, data: Any) -> None:
+            session_id = session_id_from(data)
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        sio.on("connect", namespace=namespace)(connect)
+        sio.on("session_request", namespace=namespace)(session_request)
+        logger.info("socket.io: accepting origins %s", ", ".join(self.allowed_origins))
+        return blueprint

@@ -1,0 +1,1 @@
+"""The staff console for the clinic's team: python -m clinic.console."""

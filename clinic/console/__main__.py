@@ -1,0 +1,3 @@
+from clinic.console.app import main
+
+main()

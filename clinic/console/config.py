@@ -1,0 +1,45 @@
+"""The console's settings, from the environment (scripts/env.sh sets defaults)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    host: str
+    port: int
+    # The Rasa server's HTTP API and its token: used by the console's server
+    # side only, never sent to a browser.
+    rasa_url: str
+    rasa_token: str
+    database_url: str
+    domain_path: Path
+    # Set when the console is served over HTTPS (behind a proxy): session
+    # cookies are then marked Secure and __Host- prefixed.
+    secure_cookies: bool
+    # How often the live views look for changes, in seconds.
+    poll_seconds: float = 1.0
+
+    @classmethod
+    def from_environment(cls) -> ConsoleConfig:
+        public_url = os.environ.get("CONSOLE_PUBLIC_URL", "")
+        secure = os.environ.get("CONSOLE_SECURE_COOKIES")
+        rasa_port = os.environ.get("RASA_PORT", "5005")
+        return cls(
+            host=os.environ.get("CONSOLE_HOST", "127.0.0.1"),
+            port=int(os.environ.get("CONSOLE_PORT", "5080")),
+            rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+            rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
+            database_url=os.environ.get("DATABASE_URL")
+            or f"sqlite:///{PROJECT_ROOT / 'var' / 'clinic.db'}",
+            domain_path=Path(os.environ.get("DOMAIN_PATH", PROJECT_ROOT / "domain")),
+            secure_cookies=(secure == "1")
+            if secure is not None
+            else public_url.startswith("https://"),
+            poll_seconds=float(os.environ.get("CONSOLE_POLL_SECONDS", "1.0")),
+        )

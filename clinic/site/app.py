@@ -1,0 +1,106 @@
+"""The demo website (aiohttp): the landing page, the widget bundle, the styles."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from clinic.settings import ClinicSettings, current_settings
+from clinic.site.config import SiteConfig, widget_attributes
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+SITE_KEY = web.AppKey("site", SiteConfig)
+PAGE_KEY = web.AppKey("page", str)
+
+
+def tel_href(phone: str) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def content_security_policy(site: SiteConfig) -> str:
+    """Nothing but this site's own files, and the Rasa server for the chat."""
+    rasa_http, rasa_socket = site.rasa_origins
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {rasa_http} {rasa_socket}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+def render_page(settings: ClinicSettings, site: SiteConfig) -> str:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True),
+    )
+    return environment.get_template("index.html").render(
+        clinic=settings,
+        phone_href=tel_href(settings.phone),
+        emergency_href=tel_href(settings.crisis.emergency),
+        crisis_call_href=tel_href(settings.crisis.call) if settings.crisis.call else "",
+        widget=widget_attributes(settings, site),
+    )
+
+
+async def page(request: web.Request) -> web.Response:
+    site = request.app[SITE_KEY]
+    return web.Response(
+        text=request.app[PAGE_KEY],
+        content_type="text/html",
+        headers={
+            "Content-Security-Policy": content_security_policy(site),
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+async def widget_file(request: web.Request) -> web.StreamResponse:
+    site = request.app[SITE_KEY]
+    name = request.match_info["name"]
+    path = site.widget_dist / name
+    if not path.is_file():
+        raise web.HTTPServiceUnavailable(
+            text=f"{name} is not built: run bash scripts/setup.sh (npm run build)"
+        )
+    # FileResponse serves the .gz beside it to browsers that accept gzip.
+    return web.FileResponse(
+        path,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response(
+        {"status": "ok", "widget_built": request.app[SITE_KEY].bundle.is_file()}
+    )
+
+
+def create_app(
+    site: SiteConfig, settings: ClinicSettings | None = None
+) -> web.Application:
+    settings = settings or current_settings()
+    app = web.Application()
+    app[SITE_KEY] = site
+    app[PAGE_KEY] = render_page(settings, site)
+    app.router.add_get("/", page)
+    app.router.add_get("/health", health)
+    app.router.add_get(r"/widget/{name:clinic-chat\.(?:js|licenses\.txt)}", widget_file)
+    app.router.add_static("/static/", HERE / "static")
+    if not site.bundle.is_file():
+        logger.warning("widget bundle missing at %s: run scripts/setup.sh", site.bundle)
+    return app

@@ -1,0 +1,94 @@
+"""The socket.io channel's configuration (origins, session ids), without a server.
+Through the real server: tests/integration/test_socketio_channel.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rasa.core.channels.socketio import SocketIOInput
+
+from clinic.channels.socketio import (
+    ClinicSocketIOInput,
+    configured_origins,
+    normalise_origin,
+    parse_origins,
+    session_id_from,
+)
+
+
+def test_it_keeps_rasas_channel_name_for_output_channel_lookups() -> None:
+    assert ClinicSocketIOInput.name() == SocketIOInput.name() == "socketio"
+
+
+@pytest.mark.parametrize(
+    ("given", "origin"),
+    [
+        ("https://www.Clinic.example/", "https://www.clinic.example"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+        (" https://clinic.example:8443 ", "https://clinic.example:8443"),
+    ],
+)
+def test_origins_are_written_as_browsers_send_them(given: str, origin: str) -> None:
+    assert normalise_origin(given) == origin
+
+
+@pytest.mark.parametrize(
+    "bad", ["*", "clinic.example", "ftp://clinic.example", "https://c.example/chat"]
+)
+def test_anything_but_an_origin_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        normalise_origin(bad)
+
+
+def test_origins_can_be_a_list_or_a_comma_separated_string() -> None:
+    expected = ["https://a.example", "https://b.example"]
+    assert parse_origins("https://a.example, https://b.example") == expected
+    assert parse_origins(["https://a.example", "https://b.example"]) == expected
+    with pytest.raises(ValueError):
+        parse_origins(" , ")
+
+
+def test_credentials_come_before_the_environment_before_the_demo_site(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WIDGET_ORIGINS", raising=False)
+    monkeypatch.setenv("SITE_PORT", "8181")
+    assert configured_origins({}) == ["http://127.0.0.1:8181", "http://localhost:8181"]
+    monkeypatch.setenv("WIDGET_ORIGINS", "https://env.example")
+    assert configured_origins({}) == ["https://env.example"]
+    credentials = {"allowed_origins": ["https://file.example"]}
+    assert configured_origins(credentials) == ["https://file.example"]
+
+
+def test_from_credentials_keeps_rasas_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIDGET_ORIGINS", "https://clinic.example")
+    channel = ClinicSocketIOInput.from_credentials(
+        {"session_persistence": True, "bot_message_evt": "bot_uttered"}
+    )
+    assert isinstance(channel, ClinicSocketIOInput)
+    assert channel.session_persistence is True
+    assert channel.allowed_origins == ["https://clinic.example"]
+    assert channel.origin_allowed({"HTTP_ORIGIN": "https://clinic.example"})
+    assert not channel.origin_allowed({"HTTP_ORIGIN": "https://other.example"})
+    assert channel.origin_allowed({}), "no Origin: not a browser on another site"
+
+
+@pytest.mark.parametrize(
+    ("data", "kept"),
+    [
+        ({"session_id": "0f3a9c"}, True),
+        ({"session_id": "a" * 129}, False),
+        ({"session_id": "../x"}, False),
+        ({"session_id": 7}, False),
+        ({}, False),
+        (None, False),
+        ("text", False),
+    ],
+)
+def test_only_plain_session_ids_are_kept(data: object, kept: bool) -> None:
+    session_id = session_id_from(data)
+    if kept:
+        assert isinstance(data, dict) and session_id == data["session_id"]
+    else:
+        assert re.fullmatch(r"[0-9a-f]{32}", session_id), "a new random id"

@@ -1,0 +1,147 @@
+"""The demo site's pages and files, through aiohttp's test client."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from clinic.settings import ClinicSettings, load_settings
+from clinic.site.app import create_app
+from clinic.site.config import SiteConfig, site_config_from_env
+
+ROOT = Path(__file__).resolve().parents[3]
+BUNDLE = "/* the widget */\n" * 50
+
+
+@pytest.fixture
+def settings() -> ClinicSettings:
+    config = ROOT / "config"
+    return load_settings(config / "clinic.yml", config / "crisis_resources.yml")
+
+
+@pytest.fixture
+def dist(tmp_path: Path) -> Path:
+    folder = tmp_path / "dist"
+    folder.mkdir()
+    (folder / "clinic-chat.js").write_text(BUNDLE)
+    (folder / "clinic-chat.js.gz").write_bytes(gzip.compress(BUNDLE.encode()))
+    return folder
+
+
+async def started(site: SiteConfig, settings: ClinicSettings) -> TestClient:
+    client = TestClient(TestServer(create_app(site, settings)))
+    await client.start_server()
+    return client
+
+
+@pytest.fixture
+async def client(dist: Path, settings: ClinicSettings) -> AsyncIterator[TestClient]:
+    site = SiteConfig(rasa_url="http://127.0.0.1:5005", widget_dist=dist)
+    client = await started(site, settings)
+    yield client
+    await client.close()
+
+
+async def test_the_page_shows_the_clinic_and_configures_the_widget(
+    client: TestClient, settings: ClinicSettings
+) -> None:
+    response = await client.get("/")
+    page = await response.text()
+    assert response.status == 200
+    for fact in (settings.name, settings.phone, settings.hours, settings.crisis.short):
+        assert fact in page.replace("&amp;", "&")
+    for resource in settings.crisis.resources:
+        assert resource in page.replace("&amp;", "&")
+    script = re.search(r"<script src=\"/widget/clinic-chat.js\"[^>]*>", page)
+    assert script, "the widget is served by the site itself"
+    for attribute in (
+        'data-server="http://127.0.0.1:5005"',
+        'data-clinic-name="Harbor Light Ketamine Clinic"',
+        'data-color="#1f5f66"',
+        'data-position="right"',
+        'data-crisis-call="988"',
+        'data-emergency-number="911"',
+    ):
+        assert attribute in script.group(0)
+
+
+async def test_the_page_loads_only_its_own_files(client: TestClient) -> None:
+    page = await (await client.get("/")).text()
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert sources and all(s.startswith(("/", "data:")) for s in sources), sources
+
+
+async def test_the_page_has_a_strict_content_security_policy(
+    client: TestClient,
+) -> None:
+    response = await client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "connect-src 'self' http://127.0.0.1:5005 ws://127.0.0.1:5005" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_configured_text_is_escaped(dist: Path, settings: ClinicSettings) -> None:
+    hostile = dataclasses.replace(settings, name='Calm <script>alert(1)</script> "Co"')
+    client = await started(SiteConfig(widget_dist=dist), hostile)
+    try:
+        page = await (await client.get("/")).text()
+    finally:
+        await client.close()
+    assert "<script>alert(1)" not in page
+    assert "Calm &lt;script&gt;alert(1)&lt;/script&gt; &#34;Co&#34;" in page
+
+
+async def test_the_widget_is_served_gzipped_to_browsers_that_accept_it(
+    client: TestClient,
+) -> None:
+    response = await client.get(
+        "/widget/clinic-chat.js", headers={"Accept-Encoding": "gzip"}
+    )
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "javascript" in response.headers["Content-Type"]
+    assert await response.text() == BUNDLE
+
+
+async def test_only_the_widget_files_are_served(client: TestClient) -> None:
+    for path in ("/widget/other.js", "/widget/..%2F..%2Fsettings.py", "/nothing"):
+        assert (await client.get(path)).status == 404, path
+
+
+async def test_a_missing_bundle_is_explained(
+    tmp_path: Path, settings: ClinicSettings
+) -> None:
+    client = await started(SiteConfig(widget_dist=tmp_path / "none"), settings)
+    try:
+        missing = await client.get("/widget/clinic-chat.js")
+        assert missing.status == 503
+        assert "scripts/setup.sh" in await missing.text()
+        assert (await client.get("/")).status == 200
+        health = await (await client.get("/health")).json()
+        assert health == {"status": "ok", "widget_built": False}
+    finally:
+        await client.close()
+
+
+def test_the_site_is_configured_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SITE_PORT", "9090")
+    monkeypatch.setenv("RASA_PORT", "5999")
+    monkeypatch.delenv("RASA_PUBLIC_URL", raising=False)
+    site = site_config_from_env()
+    assert (site.port, site.rasa_url) == (9090, "http://127.0.0.1:5999")
+    monkeypatch.setenv("RASA_PUBLIC_URL", "https://assistant.clinic.example/")
+    site = site_config_from_env()
+    assert site.rasa_origins == (
+        "https://assistant.clinic.example",
+        "wss://assistant.clinic.example",
+    )
