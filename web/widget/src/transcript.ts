@@ -314,8 +314,13 @@ function mergeEntry(stored: Entry, ours: Entry): Entry {
     return progress(ours) > progress(stored) ? ours : stored;
   }
   if (stored.role !== "user" && ours.role !== "user") {
-    const keys = [...stored.keys, ...ours.keys.filter((key) => !stored.keys.includes(key))];
-    return keys.length === stored.keys.length ? stored : { ...stored, keys };
+    // A staff reply's labelled copy names the staff member on the plain one.
+    const labelled = ours.role === "bot" && ours.staffName && !(stored as BotEntry).staffName;
+    const base = labelled ? ours : stored;
+    const keys = [...base.keys, ...stored.keys, ...ours.keys].filter(
+      (key, i, all) => all.indexOf(key) === i,
+    );
+    return keys.length === base.keys.length && base === stored ? stored : { ...base, keys };
   }
   return stored;
 }

@@ -180,3 +180,15 @@ test("a new conversation started in one tab wins over the old one", () => {
   assert.equal(mergeStates(fresh, { ...lateReply, updatedAt: T + 9 }).sessionId, "new");
   assert.equal(mergeStates(lateReply, fresh).sessionId, "new");
 });
+
+test("merging keeps a staff member's name added to a reply already stored", () => {
+  const start = sent(newState("s", T), "u1", "can I talk to a person?");
+  const counts = initialCounts(start);
+  const plain = deliver(start, counts, { text: "Hi, I'm Dana." });
+  const labelled = deliver(plain, counts, { text: "Hi, I'm Dana.", staff_name: "Dana" });
+  for (const merged of [mergeStates(plain, labelled), mergeStates(labelled, plain)]) {
+    const bots = merged.entries.filter((e) => e.role === "bot");
+    assert.equal(bots.length, 1);
+    assert.equal(bots[0].role === "bot" && bots[0].staffName, "Dana");
+  }
+});
