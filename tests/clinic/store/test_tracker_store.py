@@ -1,0 +1,100 @@
+"""The SQL tracker store named in endpoints.yml, as Rasa builds it from there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.utils.endpoints import read_endpoint_config
+
+from clinic.store.tracker_store import ClinicSQLTrackerStore
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class RecordingBroker(EventBroker):
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(event)
+
+
+@pytest.fixture
+def store_and_broker(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[TrackerStore, RecordingBroker]:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DATABASE_DIALECT", database_url.split(":")[0])
+    for unused in ("ACTION_ENDPOINT_URL", "STAFF_WEBHOOK_URL"):
+        monkeypatch.setenv(unused, "http://127.0.0.1:1/")
+    config = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
+    broker = RecordingBroker()
+    store = TrackerStore.create(config, Domain.empty(), broker)
+    return store, broker
+
+
+def published_names(broker: RecordingBroker) -> list[str]:
+    return [f"{e['event']}:{e.get('text') or e.get('name')}" for e in broker.published]
+
+
+async def test_endpoints_yml_builds_the_clinic_store_not_an_in_memory_one(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+) -> None:
+    store, _ = store_and_broker
+    # Rasa silently falls back to an in-memory store when a custom one fails to
+    # load: conversations would then be lost on restart.
+    assert isinstance(store, ClinicSQLTrackerStore)
+
+
+async def test_each_save_stores_and_publishes_only_the_new_events(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+) -> None:
+    store, broker = store_and_broker
+    tracker = await store.get_or_create_tracker("visitor-1")
+    tracker.update(UserUttered("hello"))
+    await store.save(tracker)
+    first = published_names(broker)
+    assert first == ["action:action_listen", "user:hello"]
+
+    tracker.update(ActionExecuted("utter_greet"))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    assert published_names(broker)[len(first) :] == [
+        "action:utter_greet",
+        "action:action_listen",
+    ]
+    stored = await store.retrieve("visitor-1")
+    assert stored is not None and list(stored.events) == list(tracker.events)
+
+
+async def test_a_new_session_counts_from_its_start_as_rasa_does(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+) -> None:
+    store, broker = store_and_broker
+    tracker = await store.get_or_create_tracker("visitor-2")
+    tracker.update(UserUttered("first visit"))
+    await store.save(tracker)
+    # A later session: Rasa hands the store a tracker holding that session only.
+    later = await store.get_or_create_tracker("visitor-2")
+    later.update(ActionExecuted("action_session_start"))
+    later.update(SessionStarted())
+    later.update(UserUttered("back"))
+    broker.published.clear()
+    await store.save(later)
+    assert published_names(broker) == [
+        "action:action_session_start",
+        "session_started:None",
+        "user:back",
+    ]
+    full = await store.retrieve_full_tracker("visitor-2")
+    assert full is not None
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [
+        "first visit",
+        "back",
+    ]
