@@ -162,3 +162,39 @@ def score_contract(
         [contract_label(p) for p in predicted],
         [e.text for e in examples],
     )
+
+
+def baseline_models() -> dict[str, tuple[str, Any]]:
+    """The two scikit-learn baselines the assistant must beat (issue 8), untrained:
+    name -> (description, model)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    return {
+        "tfidf_words_logreg": (
+            "TF-IDF word 1-2-grams + logistic regression",
+            make_pipeline(
+                TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                LogisticRegression(max_iter=2000, C=10),
+            ),
+        ),
+        "char_ngrams_svm": (
+            "character 2-5-grams + linear SVM",
+            make_pipeline(
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
+                ),
+                LinearSVC(C=1.0, random_state=0),
+            ),
+        ),
+    }
+
+
+def baseline_report(
+    model: Any, training: Sequence[LabelledMessage], heldout: Sequence[LabelledMessage]
+) -> Report:
+    """A baseline trained on the training examples, scored on the held-out ones."""
+    model.fit([e.text for e in training], [e.label for e in training])
+    return score_contract(heldout, list(model.predict([e.text for e in heldout])))

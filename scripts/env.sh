@@ -29,4 +29,4 @@ fi
 export RASA_AUTH_TOKEN
 VENV="$PROJECT_ROOT/.venv"
 PY="$VENV/bin/python"
-RASA="$VENV/bin/rasa"
+RASA="$PROJECT_ROOT/scripts/rasa"  # rasa with the fixes of clinic/rasa_cli.py

@@ -1,6 +1,6 @@
 """Last NLU component: deterministic crisis detection that overrides the classifier.
 
-Two signals make a message ``crisis`` whatever DIET or the FallbackClassifier said:
+Two signals make a message ``crisis`` whatever the classifier or the fallback said:
 1. a crisis phrase (``config/crisis_phrases.yml``) matches the normalised text;
 2. the classifier itself ranks ``crisis`` close to the top ("when the two readings
    are close, choose crisis").

@@ -1,9 +1,10 @@
 """Catches messages the English classifiers cannot read, before they guess.
 
-DIET confidently maps a Spanish question or a row of emoji to some English
-topic. This component adds ``readability`` (``{"has_words": bool, "english":
-bool}``) to the parse result and, for a message with no words or not in English,
-makes the intent ``nlu_fallback`` so the fallback action answers it politely.
+An English classifier confidently maps a Spanish question or a row of emoji to
+some English topic. This component adds ``readability`` (``{"has_words": bool,
+"english": bool}``) to the parse result and, for a message with no words or not
+in English, makes the intent ``nlu_fallback`` so the fallback action answers it
+politely.
 The crisis detector runs after it, so a crisis is never hidden by this.
 """
 

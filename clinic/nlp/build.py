@@ -18,7 +18,7 @@ import srsly
 from spacy.language import Language
 
 from clinic.nlp import figurative, normalizer  # noqa: F401  (register the factories)
-from clinic.nlp.vocabulary import KEY_WORDS
+from clinic.nlp.vocabulary import KEY_WORDS, TREATMENT_TERMS
 
 DEFAULT_TARGET = Path(".spacy/clinic_en")
 # Log-probability above which a word counts as common English (about 20,000 words).
@@ -39,7 +39,7 @@ def build_pipeline() -> Language:
     nlp.add_pipe("clinic_figurative")
     nlp.initialize()
     nlp.get_pipe("clinic_normalizer").initialize(
-        common_words=common_english_words(), key_words=KEY_WORDS
+        common_words=[*common_english_words(), *TREATMENT_TERMS], key_words=KEY_WORDS
     )
     nlp.meta["name"] = "clinic_en"
     nlp.meta["version"] = "1.0.0"

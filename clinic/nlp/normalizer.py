@@ -7,6 +7,7 @@ the intent classifier too). Only uncommon words are repaired, so a real word suc
 "dye" is never turned into "die".
 """
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,6 +38,8 @@ IS_CONTRACTION_HOSTS = frozenset(
     ]
 )
 KEY_WORDS_FILE = "key_words.json"
+# A letter typed three or more times in a row.
+STRETCHED = re.compile(r"([a-z])\1{2,}")
 
 
 def allowed_edits(word: str) -> int:
@@ -74,8 +77,21 @@ class SpellingNormalizer:
         return (
             self.is_common_word(word)
             or word.lower() in self.key_words
-            or bool(self.repair(word))
+            or bool(self.unstretched(word) or self.repair(word))
         )
+
+    def unstretched(self, word: str) -> str | None:
+        """The known word a stretched one stands for: "hellooo" → "hello",
+        "killl" → "kill" (letters repeated three or more times, as people type
+        in chat)."""
+        lowered = word.lower()
+        if not STRETCHED.search(lowered):
+            return None
+        twice, once = STRETCHED.sub(r"\1\1", lowered), STRETCHED.sub(r"\1", lowered)
+        for collapsed in (once, twice):
+            if collapsed in self.common_words or collapsed in self.key_words:
+                return collapsed
+        return None
 
     def repair(self, word: str) -> str | None:
         """The key word this uncommon word is a misspelling of, if any."""
@@ -99,7 +115,11 @@ class SpellingNormalizer:
         for token in doc:
             # spaCy's own norm already expands contractions: "ca n't" -> "can not".
             base = token.norm_ or token.lower_
-            repaired = self.repair(token.lower_) if token.is_alpha else None
+            repaired = (
+                self.unstretched(token.lower_) or self.repair(token.lower_)
+                if token.is_alpha
+                else None
+            )
             word = repaired or base
             lemma = (table.get(word, word) if table is not None else word).lower()
             if lowered_is_s(token):

@@ -121,3 +121,41 @@ DOMAIN_WORDS = (
 )
 
 KEY_WORDS = CRISIS_WORDS + DOMAIN_WORDS
+
+# Names of treatments, conditions and medicines visitors ask about that are not
+# in the common-word list: known English to the readability check, but never a
+# target of spelling repair (short ones such as "ect" would capture "etc").
+TREATMENT_TERMS = (
+    "tms",
+    "rtms",
+    "ect",
+    "dbt",
+    "cbt",
+    "emdr",
+    "ptsd",
+    "ocd",
+    "adhd",
+    "iv",
+    "ayahuasca",
+    "psilocybin",
+    "mdma",
+    "lsd",
+    "microdosing",
+    "lithium",
+    "lamictal",
+    "lamotrigine",
+    "seroquel",
+    "quetiapine",
+    "abilify",
+    "xanax",
+    "ativan",
+    "klonopin",
+    "benzos",
+    "benzodiazepines",
+    "naltrexone",
+    "trintellix",
+    "pristiq",
+    "remeron",
+    "mirtazapine",
+    "telehealth",
+)

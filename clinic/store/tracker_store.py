@@ -1,38 +1,169 @@
-"""Rasa's SQL tracker store, without reading the conversation back on every save.
+"""Rasa's SQL tracker store, without re-reading whole conversations.
 
-Rasa 3.6's ``SQLTrackerStore.save`` hands the new events to the event broker
-first, and to find them it loads and JSON-decodes the whole stored conversation
-and rebuilds a tracker from it, only to take its length. Profiling the server
-under load (docs/performance.md) put that at about 30% of its CPU time. The
-number of stored events is all that is needed, and one COUNT query gives it.
-Everything else (what is stored, when, and the order: publish, then insert) is
-Rasa's own code.
+Rasa 3.6's ``SQLTrackerStore`` loads every event of the conversation, decodes
+it and replays it into a new tracker at the start of each message, and again
+in ``save`` only to learn how many events are new. Profiling the server under
+load (docs/performance.md) put the two at about half of its CPU time.
+
+This store keeps the conversations it recently used in memory and counts the
+stored events with one prepared COUNT query instead:
+- ``retrieve`` counts, and returns the kept tracker only if it holds exactly
+  the events stored for the conversation's latest session. Another server that
+  added events (a clinic group's servers share one database), a new session,
+  or a tracker changed without being saved all make the counts differ, and the
+  conversation is read from the database as before;
+- ``save`` hands the new events to the event broker and inserts them, as Rasa
+  does; for the tracker it handed out it already knows how many are stored.
+
+Rasa's lock store lets one message of a conversation be processed at a time,
+which is what makes handing the same tracker object to the next message safe.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+from collections import OrderedDict
+from functools import cached_property
+from typing import Any
 
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+DEFAULT_CACHED_CONVERSATIONS = 512
+
+
+def use_write_ahead_log(engine: sa.engine.Engine) -> None:
+    """SQLite's write-ahead log: one file sync per commit instead of several.
+
+    Commits stay durable (``synchronous`` stays FULL); readers, such as the
+    staff console, no longer wait for a writer. The setting is kept in the
+    database file, so the action server's connections use it too.
+    """
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 class ClinicSQLTrackerStore(SQLTrackerStore):
-    """``type: clinic.store.tracker_store.ClinicSQLTrackerStore`` in endpoints.yml."""
+    """``type: clinic.store.tracker_store.ClinicSQLTrackerStore`` in endpoints.yml.
+
+    ``cached_conversations`` (default 512, 0 turns the cache off) bounds how
+    many recent conversations are kept in memory.
+    """
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(domain=domain, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            use_write_ahead_log(self.engine)
+        self._capacity = int(cached_conversations)
+        self._recent: OrderedDict[str, tuple[DialogueStateTracker, int]] = OrderedDict()
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        stored = self._stored_event_count(sender_id)
+        kept = self._recent.get(sender_id)
+        if kept is not None and len(kept[0].events) == kept[1] == stored:
+            self._recent.move_to_end(sender_id)
+            return kept[0]
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None and len(tracker.events) == stored:
+            self._remember(tracker, stored)
+        else:
+            self._recent.pop(sender_id, None)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        sender_id = tracker.sender_id
+        stored = self._known_stored_count(tracker)
+        new_events = list(itertools.islice(tracker.events, stored, None))
+        if self.event_broker is not None:
+            await self._stream_new_events(self.event_broker, new_events, sender_id)
+        with self.session_scope() as session:
+            if new_events:
+                rows = [self._row(sender_id, event) for event in new_events]
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+        self._remember(tracker, stored + len(new_events))
+
+    def _known_stored_count(self, tracker: DialogueStateTracker) -> int:
+        """How many of the tracker's events are stored already.
+
+        The tracker this store handed out (checked against the database then)
+        or last saved itself needs no query: under Rasa's lock store nothing
+        else writes the conversation while a message is being processed.
+        """
+        kept = self._recent.get(tracker.sender_id)
+        if kept is not None and kept[0] is tracker:
+            return kept[1]
+        return self._stored_event_count(tracker.sender_id)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         if self.event_broker is None:
             return
-        new_events = list(
-            itertools.islice(
-                tracker.events, self._stored_event_count(tracker.sender_id), None
-            )
-        )
+        stored = self._stored_event_count(tracker.sender_id)
+        new_events = list(itertools.islice(tracker.events, stored, None))
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
+
+    def _remember(self, tracker: DialogueStateTracker, stored: int) -> None:
+        if self._capacity <= 0:
+            return
+        self._recent[tracker.sender_id] = (tracker, stored)
+        self._recent.move_to_end(tracker.sender_id)
+        while len(self._recent) > self._capacity:
+            self._recent.popitem(last=False)
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """The database row Rasa's own ``save`` writes for an event."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": (data.get("parse_data") or {})
+            .get("intent", {})
+            .get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _stored_event_count(self, sender_id: str) -> int:
         """Events stored since the latest session start, counted as Rasa does."""
         with self.session_scope() as session:
-            return self._event_query(
-                session, sender_id, fetch_events_from_all_sessions=False
-            ).count()
+            return int(
+                session.execute(
+                    self._count_statement, {"sender_id": sender_id}
+                ).scalar_one()
+            )
+
+    @cached_property
+    def _count_statement(self) -> Any:
+        """Rasa's latest-session event query as a COUNT, built once.
+
+        Building and compiling the ORM query for every message cost more than
+        running it.
+        """
+        events = self.SQLEvent.__table__
+        sender = sa.bindparam("sender_id")
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(
+                events.c.sender_id == sender,
+                events.c.type_name == SessionStarted.type_name,
+            )
+            .scalar_subquery()
+        )
+        return sa.select(sa.func.count()).where(
+            events.c.sender_id == sender,
+            sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
+        )

@@ -109,11 +109,13 @@ def test_a_staff_member_joins_replies_and_hands_back(
     assert ticket["status_text"] == "waiting for someone to join"
 
     # While waiting, the assistant does not answer: the message is for staff.
-    visitor.say("I have been feeling worse since last week")
+    # (A message that may signal risk, such as "I've been feeling worse", is
+    # answered with crisis resources even now: the crisis test below.)
+    visitor.say("I have a few questions about my insurance paperwork")
     assert visitor.quiet_for(3) == []
 
     page = dana.http.get(f"{console.url}/tickets/{reference}", timeout=10)
-    assert "I have been feeling worse since last week" in page.text, "transcript"
+    assert "questions about my insurance paperwork" in page.text, "transcript"
     assert dana.post(f"/tickets/{reference}/take").json() == {"ok": True}
     assert "Dana from Harbor Light" in texts(visitor.wait_for_text("has joined"))
 

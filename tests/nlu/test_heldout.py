@@ -10,6 +10,8 @@ from clinic.evaluation import (
     CONTRACT_LABELS,
     LabelledMessage,
     Report,
+    baseline_models,
+    baseline_report,
     label_from_parse,
     normalised,
     read_nlu_examples,
@@ -69,3 +71,13 @@ def test_no_label_is_under_080_f1(report: Report) -> None:
     label, f1 = report.worst_f1()
     assert f1 >= MIN_LABEL_F1, f"{label} has F1 {f1:.2f}"
 
+
+@pytest.mark.parametrize("baseline", sorted(baseline_models()))
+def test_the_assistant_beats_each_baseline_on_accuracy_and_macro_f1(
+    report: Report, heldout: list[LabelledMessage], baseline: str
+) -> None:
+    _, model = baseline_models()[baseline]
+    training = read_training_examples(ROOT / "data")
+    theirs = baseline_report(model, training, heldout)
+    assert report.accuracy > theirs.accuracy, (report.accuracy, theirs.accuracy)
+    assert report.macro_f1 > theirs.macro_f1, (report.macro_f1, theirs.macro_f1)

@@ -143,8 +143,11 @@ def action_server_command(port: int) -> list[str]:
 
 
 def rasa_server_command(model: Path, port: int, token: str) -> list[str]:
+    """``rasa run`` with the clinic's fixes (clinic/rasa_cli.py), as make run does."""
     return [
-        str(VENV_BIN / "rasa"),
+        str(VENV_BIN / "python"),
+        "-m",
+        "clinic.rasa_cli",
         "run",
         "--model",
         str(model),

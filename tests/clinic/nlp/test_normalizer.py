@@ -19,6 +19,9 @@ def norms(nlp: Language, text: str) -> list[str]:
         ("im gonna", ["i", "be", "go", "to"]),
         ("side efects of ketamene", ["side", "effect", "of", "ketamine"]),
         ("sucide", ["suicide"]),
+        ("hellooo anyone there", ["hello", "anyone", "there"]),
+        ("i want to killl myselfff", ["i", "want", "to", "kill", "myself"]),
+        ("sooooo sleeeepy", ["so", "sleepy"]),
     ],
 )
 def test_norms_are_lemmatised_and_repaired(
@@ -53,3 +56,16 @@ def test_longer_words_tolerate_more_edits(word: str, edits: int) -> None:
 
 def test_pipeline_contains_only_the_projects_own_components(nlp: Language) -> None:
     assert nlp.pipe_names == ["lemmatizer", "clinic_normalizer", "clinic_figurative"]
+
+
+@pytest.mark.parametrize("word", ["tms", "ect", "ayahuasca", "psilocybin", "lithium"])
+def test_treatment_names_are_known_english_and_left_alone(
+    nlp: Language, word: str
+) -> None:
+    normalizer = nlp.get_pipe("clinic_normalizer")
+    assert normalizer.is_known_word(word)
+    assert norms(nlp, word) == [word]
+
+
+def test_etc_is_not_mistaken_for_ect(nlp: Language) -> None:
+    assert norms(nlp, "etc") == ["etc"]

@@ -10,6 +10,7 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
 from clinic.store.tracker_store import ClinicSQLTrackerStore
@@ -25,18 +26,23 @@ class RecordingBroker(EventBroker):
         self.published.append(event)
 
 
-@pytest.fixture
-def store_and_broker(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> tuple[TrackerStore, RecordingBroker]:
+def store_from_endpoints(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, broker: EventBroker | None
+) -> TrackerStore:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("DATABASE_DIALECT", database_url.split(":")[0])
     for unused in ("ACTION_ENDPOINT_URL", "STAFF_WEBHOOK_URL"):
         monkeypatch.setenv(unused, "http://127.0.0.1:1/")
     config = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
+    return TrackerStore.create(config, Domain.empty(), broker)
+
+
+@pytest.fixture
+def store_and_broker(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[TrackerStore, RecordingBroker]:
     broker = RecordingBroker()
-    store = TrackerStore.create(config, Domain.empty(), broker)
-    return store, broker
+    return store_from_endpoints(database_url, monkeypatch, broker), broker
 
 
 def published_names(broker: RecordingBroker) -> list[str]:
@@ -98,3 +104,68 @@ async def test_a_new_session_counts_from_its_start_as_rasa_does(
         "first visit",
         "back",
     ]
+
+
+async def said_hello(store: TrackerStore, sender: str) -> DialogueStateTracker:
+    """A conversation whose first message is stored."""
+    tracker = await store.get_or_create_tracker(sender)
+    tracker.update(UserUttered("hello"))
+    await store.save(tracker)
+    return tracker
+
+
+def user_texts(tracker: DialogueStateTracker | None) -> list[str | None]:
+    assert tracker is not None
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+async def test_the_next_message_gets_the_saved_tracker_without_a_reread(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+) -> None:
+    store, _ = store_and_broker
+    tracker = await said_hello(store, "visitor-3")
+    assert await store.retrieve("visitor-3") is tracker
+
+
+async def test_events_another_server_stored_are_read_from_the_database(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, _ = store_and_broker
+    other_server = store_from_endpoints(database_url, monkeypatch, None)
+    tracker = await said_hello(store, "visitor-4")
+
+    elsewhere = await other_server.retrieve("visitor-4")
+    assert elsewhere is not None and elsewhere is not tracker
+    elsewhere.update(UserUttered("second message, on the other server"))
+    await other_server.save(elsewhere)
+
+    here = await store.retrieve("visitor-4")
+    assert here is not tracker
+    assert user_texts(here) == ["hello", "second message, on the other server"]
+
+
+async def test_a_tracker_changed_but_not_saved_is_read_again(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+) -> None:
+    store, _ = store_and_broker
+    tracker = await said_hello(store, "visitor-5")
+    tracker.update(UserUttered("never saved (the server failed mid-message)"))
+
+    again = await store.retrieve("visitor-5")
+    assert again is not tracker
+    assert user_texts(again) == ["hello"]
+
+
+async def test_the_cache_keeps_only_the_most_recent_conversations(
+    tmp_path: Path,
+) -> None:
+    store = ClinicSQLTrackerStore(
+        Domain.empty(), db=str(tmp_path / "clinic.db"), cached_conversations=2
+    )
+    trackers = {}
+    for sender in ("a", "b", "c"):
+        trackers[sender] = await store.get_or_create_tracker(sender)
+    assert await store.retrieve("a") is not trackers["a"]
+    assert await store.retrieve("c") is trackers["c"]

@@ -1,0 +1,126 @@
+"""The intent and FAQ-answer classifier, trained on the project's own data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.language import Language
+
+from clinic.components.linear_classifier import (
+    LinearIntentClassifier,
+    normalised_text,
+    probabilities_of,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def training_data() -> TrainingData:
+    files = sorted((ROOT / "data" / "faq").glob("*.yml")) + sorted(
+        (ROOT / "data" / "nlu").glob("*.yml")
+    )
+    return TrainingData().merge(*(load_data(str(path)) for path in files))
+
+
+@pytest.fixture(scope="module")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> LocalModelStorage:
+    return LocalModelStorage(tmp_path_factory.mktemp("model"))
+
+
+@pytest.fixture(scope="module")
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+@pytest.fixture(scope="module")
+def trained(
+    nlp: Language, storage: LocalModelStorage, context: ExecutionContext
+) -> LinearIntentClassifier:
+    config = LinearIntentClassifier.get_default_config()
+    resource = Resource("linear_classifier")
+    classifier = LinearIntentClassifier.create(config, storage, resource, context)
+    classifier.train(training_data(), SpacyModel(nlp, "clinic_en"))
+    return LinearIntentClassifier.load(config, storage, resource, context)
+
+
+def labelled(classifier: LinearIntentClassifier, nlp: Language, text: str) -> Message:
+    [message] = classifier.process(
+        [Message({TEXT: text})], SpacyModel(nlp, "clinic_en")
+    )
+    return message
+
+
+def test_an_faq_question_names_its_answer_as_a_response_selector_does(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    message = labelled(trained, nlp, "how much does one infusion cost")
+    assert message.get(INTENT)["name"] == "faq"
+    selected = message.get("response_selector")["faq"]
+    assert selected["response"]["intent_response_key"] == "faq/cost"
+    assert selected["response"]["utter_action"] == "utter_faq/cost"
+    assert selected["response"]["confidence"] == message.get(INTENT)["confidence"]
+    keys = [entry["intent_response_key"] for entry in selected["ranking"]]
+    assert keys[0] == "faq/cost" and all(key.startswith("faq/") for key in keys)
+    assert message.get("response_selector")["all_retrieval_intents"] == [
+        "faq",
+        "out_of_scope",
+    ]
+
+
+def test_other_intents_rank_once_each_best_first(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    message = labelled(trained, nlp, "hello there")
+    ranking = message.get(INTENT_RANKING_KEY)
+    names = [entry["name"] for entry in ranking]
+    confidences = [entry["confidence"] for entry in ranking]
+    assert names[0] == "greet" == message.get(INTENT)["name"]
+    assert len(names) == len(set(names))
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_typos_are_read_through_the_normaliser(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    message = labelled(trained, nlp, "wat r the side efects of ketamene")
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/side_effects"
+
+
+def test_the_fast_path_gives_the_pipelines_own_probabilities(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    text = normalised_text(nlp("can i keep taking my lexapro"))
+    model = trained._model
+    assert model is not None
+    assert np.allclose(probabilities_of(model, text), model.predict_proba([text])[0])
+
+
+def test_an_untrained_classifier_leaves_messages_alone(
+    nlp: Language, tmp_path: Path, context: ExecutionContext
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    config = LinearIntentClassifier.get_default_config()
+    classifier = LinearIntentClassifier.load(
+        config, storage, Resource("missing"), context
+    )
+    message = labelled(classifier, nlp, "hello")
+    assert message.get(INTENT) is None
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_message_still_gets_an_unsure_intent(
+    trained: LinearIntentClassifier, nlp: Language, text: str
+) -> None:
+    message = labelled(trained, nlp, text)
+    assert message.get(INTENT)["confidence"] < 0.1
