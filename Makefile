@@ -1,5 +1,5 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets staff clean widget test-browser screenshots widget-figures
+.PHONY: retrain rollback check-content run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets staff clean widget test-browser screenshots widget-figures
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
@@ -33,6 +33,15 @@ eval:       ## regenerate docs/nlu.md (held-out results, pipeline comparison)
 
 bench:      ## serving benchmark against stock rasa init; rewrites docs/performance.md (~20 min)
 	bash -c 'source scripts/env.sh && bash scripts/setup.sh && "$$PY" -m bench'
+
+retrain:    ## train a candidate from data/, check it, put it live on the running assistant if it passes
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.training train'
+
+rollback:   ## put the model that served before the last deployment live again
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.training rollback'
+
+check-content: ## the content rules staff edits must pass (also run by make test)
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.content validate'
 
 migrate:    ## create or upgrade the database schema (DATABASE_URL)
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.store.migrate'

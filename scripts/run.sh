@@ -8,7 +8,9 @@ cd "$PROJECT_ROOT"
 
 bash scripts/setup.sh
 "$PY" -m clinic.store.migrate >/dev/null
-MODEL="$(bash scripts/train.sh)"
+# A model staff put live from the console (or rolled back to) keeps serving
+# after a restart; otherwise the model for the current data and config.
+MODEL="$("$PY" -m clinic.training live-model 2>/dev/null || bash scripts/train.sh)"
 
 mkdir -p var/log
 # Every process started in the background below is stopped with the assistant.

@@ -31,6 +31,9 @@ fi
 step "validate training data (rasa data validate --fail-on-warnings)"
 "$RASA" data validate --domain domain --fail-on-warnings --quiet
 
+step "content rules (examples, answers, crisis resources, links: python -m clinic.content validate)"
+"$PY" -m clinic.content validate
+
 step "train (reused when data and config are unchanged)"
 CLINIC_MODEL="$PROJECT_ROOT/$(bash scripts/train.sh)"
 export CLINIC_MODEL

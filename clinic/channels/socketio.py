@@ -13,7 +13,12 @@ visitors' browsers. This subclass
   protects visitors' browsers from other sites, it does not authenticate;
 - awaits ``enter_room``: python-socketio 5.x made it a coroutine and Rasa 3.6
   calls it without ``await``, so with ``session_persistence`` the socket never
-  joined its conversation's room and bot messages reached nobody.
+  joined its conversation's room and bot messages reached nobody;
+- stores visitors' thumbs-down (or up) on an answer, the widget's
+  ``answer_feedback`` event ``{session_id, rating, text}``, in the
+  ``answer_feedback`` table (clinic/store/answer_feedback.py) and acknowledges
+  it with ``feedback_saved``. Only a socket in the conversation's room may rate
+  its answers; bad input is logged and ignored.
 
 Its name stays ``socketio``: Rasa looks output channels up by name, e.g. for
 ``POST /conversations/{id}/tracker/events?output_channel=latest`` (staff replies).
@@ -21,6 +26,7 @@ Its name stays ``socketio``: Rasa looks output channels up by name, e.g. for
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -33,6 +39,9 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from clinic.store.answer_feedback import MAX_RATED_TEXT, RATINGS, record_feedback
+from clinic.store.db import default_engine
+
 logger = logging.getLogger(__name__)
 
 ORIGINS_ENV = "WIDGET_ORIGINS"
@@ -40,6 +49,8 @@ SITE_PORT_ENV = "SITE_PORT"
 DEFAULT_SITE_PORT = "8080"
 # Room names come from visitors; anything else gets a new random session id.
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+
+FEEDBACK_SAVED_EVT = "feedback_saved"
 
 ConnectHandler = Callable[[str, dict[str, Any], Any], Awaitable[bool | None]]
 
@@ -78,6 +89,25 @@ def session_id_from(data: Any) -> str:
     if isinstance(requested, str) and SESSION_ID.match(requested):
         return requested
     return uuid.uuid4().hex
+
+
+def feedback_from(data: Any) -> tuple[str, str, str] | None:
+    """(session_id, rating, text) of a well-formed ``answer_feedback`` event."""
+    if not isinstance(data, dict):
+        return None
+    session_id, rating, text = (data.get(k) for k in ("session_id", "rating", "text"))
+    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+        return None
+    if rating not in RATINGS or not isinstance(text, str):
+        return None
+    if not text.strip() or len(text) > MAX_RATED_TEXT:
+        return None
+    return session_id, str(rating), text.strip()
+
+
+def store_feedback(conversation_id: str, rating: str, text: str) -> None:
+    # The engine is made on first use (default_engine), in this worker thread.
+    record_feedback(default_engine(), conversation_id, rating, text)
 
 
 class ClinicSocketIOInput(SocketIOInput):
@@ -131,7 +161,37 @@ class ClinicSocketIOInput(SocketIOInput):
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
+        async def answer_feedback(sid: str, data: Any) -> None:
+            try:
+                await self._save_feedback(sid, data, namespace)
+            except Exception:  # never into socket.io: the visitor's chat goes on
+                logger.exception("socket.io: answer feedback from %s not saved", sid)
+
         sio.on("connect", namespace=namespace)(connect)
         sio.on("session_request", namespace=namespace)(session_request)
+        sio.on("answer_feedback", namespace=namespace)(answer_feedback)
         logger.info("socket.io: accepting origins %s", ", ".join(self.allowed_origins))
         return blueprint
+
+    async def _save_feedback(self, sid: str, data: Any, namespace: str) -> None:
+        sio = self.sio
+        assert sio is not None
+        feedback = feedback_from(data)
+        if feedback is None:
+            logger.warning("socket.io: malformed answer feedback from %s ignored", sid)
+            return
+        session_id, rating, text = feedback
+        if self.session_persistence:
+            # Otherwise any page could rate any conversation's answers.
+            if session_id not in sio.rooms(sid, namespace=namespace):
+                logger.warning(
+                    "socket.io: feedback for a conversation %s is not in", sid
+                )
+                return
+            conversation_id = session_id
+        else:
+            conversation_id = sid  # Rasa's sender id without session persistence
+        await asyncio.to_thread(store_feedback, conversation_id, rating, text)
+        await sio.emit(
+            FEEDBACK_SAVED_EVT, {"rating": rating}, room=sid, namespace=namespace
+        )

@@ -11,18 +11,32 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import jinja2
 from aiohttp import web
-from sqlalchemy.engine import Engine
 
-from clinic.console import live
+from clinic.console import content_pages, live, review_pages, training_pages
 from clinic.console.config import ConsoleConfig
 from clinic.console.conversation import transcript
 from clinic.console.handoffs import HandoffError, Handoffs, handoff_status_text
+from clinic.console.pages import (
+    CONFIG,
+    EDITOR,
+    ENGINE,
+    HANDOFFS,
+    HERE,
+    RASA,
+    TEMPLATES,
+    THROTTLE,
+    TRAINING,
+    audit,
+    back_to,
+    form,
+    in_thread,
+    render,
+    template_environment,
+)
 from clinic.console.rasa_client import RasaClient, RasaUnavailable
 from clinic.console.responses import ResponseTexts
 from clinic.console.security import (
@@ -37,6 +51,7 @@ from clinic.console.security import (
     security_headers,
     session_cookie_name,
 )
+from clinic.content.editor import ContentEditor
 from clinic.settings import current_settings
 from clinic.store import booking_requests, crisis_flags, handoff_tickets
 from clinic.store.db import engine_for
@@ -49,65 +64,11 @@ from clinic.store.staff_accounts import (
     start_session,
 )
 from clinic.store.staff_actions import recent_staff_actions, record_staff_action
+from clinic.training.job import TrainingSettings
 
 logger = logging.getLogger(__name__)
 
-HERE = Path(__file__).resolve().parent
-CONFIG = web.AppKey("config", ConsoleConfig)
-ENGINE = web.AppKey("engine", Engine)
-RASA = web.AppKey("rasa", RasaClient)
-HANDOFFS = web.AppKey("handoffs", Handoffs)
-TEMPLATES = web.AppKey("templates", jinja2.Environment)
-THROTTLE = web.AppKey("throttle", LoginThrottle)
-
 routes = web.RouteTableDef()
-
-
-def template_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
-def render(
-    request: web.Request, name: str, status: int = 200, **values: Any
-) -> web.Response:
-    session = request.get("session")
-    html = (
-        request.app[TEMPLATES]
-        .get_template(name)
-        .render(
-            account=session.account if session else None,
-            csrf_token=session.csrf_token if session else "",
-            csrf_field=CSRF_FIELD,
-            clinic_name=current_settings().name,
-            **values,
-        )
-    )
-    return web.Response(text=html, content_type="text/html", status=status)
-
-
-async def in_thread(
-    request: web.Request, function: Callable[..., Any], *args: Any
-) -> Any:
-    return await asyncio.to_thread(function, request.app[ENGINE], *args)
-
-
-async def form(request: web.Request) -> dict[str, str]:
-    data = await request.post()
-    return {key: str(value) for key, value in data.items()}
-
-
-def back_to(path: str) -> web.HTTPFound:
-    return web.HTTPFound(path)
-
-
-async def audit(request: web.Request, action: str, target: str) -> None:
-    """Records what the signed-in staff member did."""
-    username = current_session(request).account.username
-    await in_thread(request, record_staff_action, username, action, target, "")
 
 
 # --- signing in and out -------------------------------------------------------
@@ -440,8 +401,18 @@ def create_app(config: ConsoleConfig) -> web.Application:
         engine, rasa, ResponseTexts(config.domain_path, current_settings())
     )
     app[TEMPLATES] = template_environment()
+    app[EDITOR] = ContentEditor(config.content_root, engine)
+    app[TRAINING] = TrainingSettings(
+        root=config.content_root,
+        database_url=config.database_url,
+        rasa_url=config.rasa_url,
+        rasa_token=config.rasa_token,
+    )
+    app[training_pages.JOBS] = set()
     app[THROTTLE] = LoginThrottle()
     app.add_routes(routes)
+    for pages in (content_pages, review_pages, training_pages):
+        app.add_routes(pages.routes)
     app.router.add_static("/static/", HERE / "static")
     app.cleanup_ctx.append(background_sweeper)
     return app

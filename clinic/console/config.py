@@ -24,6 +24,8 @@ class ConsoleConfig:
     secure_cookies: bool
     # How often the live views look for changes, in seconds.
     poll_seconds: float = 1.0
+    # The project whose data/ staff edit and whose models the console retrains.
+    content_root: Path = PROJECT_ROOT
 
     @classmethod
     def from_environment(cls) -> ConsoleConfig:
@@ -42,4 +44,5 @@ class ConsoleConfig:
             if secure is not None
             else public_url.startswith("https://"),
             poll_seconds=float(os.environ.get("CONSOLE_POLL_SECONDS", "1.0")),
+            content_root=Path(os.environ.get("CONTENT_ROOT") or PROJECT_ROOT),
         )

@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     Integer,
     MetaData,
     String,
@@ -133,4 +134,77 @@ staff_actions = Table(
     Column("action", String(40), nullable=False),
     Column("target", String(255), nullable=False, server_default=""),
     Column("detail", Text),
+)
+
+# Issue 7: staff keep the assistant current.
+
+# Every accepted change to the training data or answers (data/), and by whom.
+content_changes = Table(
+    "content_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("topic", String(120), nullable=False),  # "faq/cost", "greet", ...
+    Column("kind", String(32), nullable=False),  # answer_edited, example_added, ...
+    Column("file", String(255), nullable=False),  # relative to the project
+    Column("before", Text),
+    Column("after", Text),
+    Column("commit", String(64)),  # the git commit, where the deployment uses git
+)
+
+# A visitor's thumbs-down (or up) on one of the assistant's answers, from the widget.
+answer_feedback = Table(
+    "answer_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("rating", String(8), nullable=False),  # "down" or "up"
+    Column("bot_text", Text, nullable=False),  # the answer the visitor rated
+)
+
+# What staff decided for a message in the review queue. A message is the user
+# event of a conversation at a timestamp (Rasa's events have no other id).
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("conversation_id", String(255), nullable=False, index=True),
+    Column("message_timestamp", Float, nullable=False),
+    Column("decision", String(16), nullable=False),  # "assigned" or "ignored"
+    Column("topic", String(120)),
+    Column("example", Text),  # the scrubbed text that became an example
+    Column("username", String(80), nullable=False),
+)
+
+# Candidate models trained from the console or `make retrain`, and the gate's verdict.
+training_runs = Table(
+    "training_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_by", String(80), nullable=False),
+    # queued, training, evaluating, deploying, deployed, refused, failed
+    Column("status", String(16), nullable=False),
+    Column("progress", Text),  # the latest step, in words
+    Column("finished_at", DateTime(timezone=True)),
+    Column("candidate_model", String(512)),
+    Column("live_model", String(512)),  # the model serving when the run started
+    Column("report", Text),  # JSON: both models' figures and what regressed
+    Column("error", Text),
+)
+
+# Which model was put live, when, by whom, and the one it replaced (for rollback).
+model_deployments = Table(
+    "model_deployments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("model_path", String(512), nullable=False),
+    Column("previous_model_path", String(512)),
+    Column("kind", String(16), nullable=False),  # "gate" or "rollback"
+    Column("training_run_id", Integer),
 )

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
 from playwright.sync_api import BrowserContext, expect
 
+from clinic.store.answer_feedback import feedback_for
+from clinic.store.db import make_engine
 from tests.browser.chat import Chat
 from tests.support.web import staff_reply
 
 SIDE_EFFECTS = "what are the side effects of ketamine?"
 SIDE_EFFECTS_ANSWER = "dizziness"
 SESSION_ANSWER = "40 minutes"
+T = TypeVar("T")
 
 
 def test_a_question_gets_its_answer(chat: Chat) -> None:
@@ -163,3 +170,35 @@ def test_a_typing_indicator_shows_until_the_answer_arrives(chat: Chat) -> None:
     chat.wait_until_answered()
     assert chat.page.evaluate("window.typingSeen") is True
     expect(chat.page.locator("#clinic-chat .typing")).to_be_hidden()
+
+
+def test_a_thumbs_down_under_an_answer_is_stored_for_review(chat: Chat) -> None:
+    chat.open()
+    chat.say(SIDE_EFFECTS)
+    chat.expect_in_log(SIDE_EFFECTS_ANSWER)
+    chat.wait_until_answered()
+    answer = chat.page.locator("#clinic-chat .row.bot", has_text=SIDE_EFFECTS_ANSWER)
+    answer.get_by_role("button", name="This answer did not help").click()
+
+    thanks = answer.get_by_text("Thanks for telling us.")
+    expect(thanks).to_be_focused()
+    not_helpful = answer.get_by_role("button", name="This answer did not help")
+    expect(not_helpful).to_have_count(0)
+    engine = make_engine(chat.site.assistant.database_url)
+    try:
+        rows = poll(lambda: feedback_for(engine, chat.session_id()))
+    finally:
+        engine.dispose()
+    assert [row["rating"] for row in rows] == ["down"]
+    assert SIDE_EFFECTS_ANSWER in rows[0]["bot_text"]
+    # The widget keeps the rating with the answer it rated, word for word.
+    rated = [e for e in chat.stored()["entries"] if e.get("rated") == "down"]
+    assert [e["text"].strip() for e in rated] == [rows[0]["bot_text"]]
+
+
+def poll(read: Callable[[], list[T]], timeout: float = 10.0) -> list[T]:
+    """What `read` returns once it is not empty (the server stores it meanwhile)."""
+    deadline = time.monotonic() + timeout
+    while not (found := read()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return found

@@ -144,6 +144,8 @@ def test_bad_live_chat_settings_say_what_to_fix(
     body = f"clinic: {{name: Calm, phone: '555', hours: h}}\nlive_chat: {live_chat}\n"
     with pytest.raises(SettingsError, match=complaint):
         load_settings(write_clinic(tmp_path, body), RESOURCES)
+
+
 def test_each_region_gives_a_number_to_call_that_its_crisis_line_names() -> None:
     for region in ("US", "CA", "GB", "AU"):
         crisis = load_crisis_resources(RESOURCES, region)

@@ -170,6 +170,27 @@
     });
   }
 
+  // The training page, while a candidate is being trained: show its progress,
+  // and reload when it has finished so the verdict appears.
+  function followTraining() {
+    if (!document.body.dataset.trainingActive) return;
+    const progress = document.querySelector("#training-progress [data-progress]");
+    const timer = setInterval(function () {
+      fetch("/training/status", { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (!state.run) return;
+          if (progress) progress.textContent = state.run.progress;
+          if (!state.run.active) {
+            clearInterval(timer);
+            window.location.reload();
+          }
+        })
+        .catch(function () { /* the next poll tries again */ });
+    }, 2000);
+  }
+
   listen();
   sendRepliesInPlace();
+  followTraining();
 })();

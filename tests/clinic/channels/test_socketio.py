@@ -11,6 +11,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from clinic.channels.socketio import (
     ClinicSocketIOInput,
     configured_origins,
+    feedback_from,
     normalise_origin,
     parse_origins,
     session_id_from,
@@ -92,3 +93,24 @@ def test_only_plain_session_ids_are_kept(data: object, kept: bool) -> None:
         assert isinstance(data, dict) and session_id == data["session_id"]
     else:
         assert re.fullmatch(r"[0-9a-f]{32}", session_id), "a new random id"
+
+
+def test_well_formed_answer_feedback_is_read_and_trimmed() -> None:
+    data = {"session_id": "abc-1", "rating": "down", "text": " It costs $450. "}
+    assert feedback_from(data) == ("abc-1", "down", "It costs $450.")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "down",
+        {"session_id": "abc", "rating": "meh", "text": "An answer"},
+        {"session_id": "a b", "rating": "down", "text": "An answer"},
+        {"session_id": "abc", "rating": "down", "text": " "},
+        {"session_id": "abc", "rating": "down", "text": 42},
+        {"session_id": "abc", "rating": "up", "text": "x" * 2001},
+    ],
+)
+def test_malformed_answer_feedback_is_refused(data: object) -> None:
+    assert feedback_from(data) is None

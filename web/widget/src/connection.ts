@@ -5,6 +5,7 @@
 
 import { io, type Socket } from "socket.io-client";
 import type { WidgetConfig } from "./config";
+import type { AnswerFeedback } from "./feedback";
 
 export type LinkStatus = "connecting" | "ready" | "offline";
 
@@ -80,6 +81,11 @@ export class Connection {
           settle(error ? (this.socket.connected ? "unconfirmed" : "disconnected") : "delivered"),
         );
     });
+  }
+
+  /** A rating of an answer; the server stores it and replies `feedback_saved`. */
+  sendFeedback(feedback: AnswerFeedback): void {
+    this.socket.emit("answer_feedback", feedback);
   }
 
   private requestSession(): void {

@@ -124,6 +124,14 @@ button { cursor: pointer; }
   background: var(--danger-bg); color: var(--danger-ink); font-size: 15px;
 }
 .pending { color: var(--muted); font-size: 14px; }
+.rate { display: flex; gap: 4px; }
+.rate button {
+  display: inline-grid; place-items: center; min-width: 44px; min-height: 44px; padding: 0;
+  border: 1px solid transparent; border-radius: 999px; background: transparent;
+  font-size: 18px; line-height: 1;
+}
+.rate button:hover { background: var(--bubble); border-color: var(--line); }
+.rated { margin: 0; padding: 6px 2px; color: var(--muted); font-size: 14px; }
 .replies { display: flex; flex-wrap: wrap; gap: 8px; }
 .reply {
   display: inline-flex; align-items: center; min-height: 44px; padding: 8px 14px;
@@ -168,7 +176,7 @@ button { cursor: pointer; }
   .cc.open .panel, .cc.minimised .panel { width: 100%; border-radius: 0; border: 0; }
   .cc.open .panel { height: 100%; }
   .title { font-size: 16px; }
-  .foot, .status, .who, .pending, .subtitle, .note, .link-button, .welcome .small { font-size: 16px; }
+  .foot, .status, .who, .pending, .subtitle, .note, .link-button, .rated, .welcome .small { font-size: 16px; }
 }
 @media (prefers-reduced-motion: no-preference) {
   .panel { animation: cc-rise 160ms ease-out; }
@@ -180,7 +188,7 @@ button { cursor: pointer; }
 @keyframes cc-rise { from { opacity: 0; transform: translateY(12px); } to { opacity: 1; transform: none; } }
 @keyframes cc-blink { 0%, 80%, 100% { opacity: 0.3; } 40% { opacity: 1; } }
 @media (forced-colors: active) {
-  .msg, .reply, .launcher, .send, .call, .welcome { border: 1px solid CanvasText; }
+  .msg, .reply, .launcher, .send, .call, .welcome, .rate button { border: 1px solid CanvasText; }
 }
 `;
 }

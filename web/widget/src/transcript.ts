@@ -34,6 +34,9 @@ export interface UserEntry {
   tries?: number;
 }
 
+/** A visitor's verdict on one of the assistant's answers (thumbs down or up). */
+export type Rating = "down" | "up";
+
 export interface BotEntry {
   role: "bot";
   id: string;
@@ -41,6 +44,8 @@ export interface BotEntry {
   text: string;
   buttons: Button[];
   staffName?: string;
+  /** Set once the visitor rated this answer; the rating is then not offered again. */
+  rated?: Rating;
 }
 
 /** Where crisis resources were given; shown as a note pointing to the banner. */
@@ -309,6 +314,10 @@ function progress(entry: UserEntry): number {
   return (entry.tries ?? 0) * 2 + (entry.status === "sending" ? 1 : 0);
 }
 
+function ratingOf(entry: Entry): Rating | undefined {
+  return entry.role === "bot" ? entry.rated : undefined;
+}
+
 function mergeEntry(stored: Entry, ours: Entry): Entry {
   if (stored.role === "user" && ours.role === "user") {
     return progress(ours) > progress(stored) ? ours : stored;
@@ -320,7 +329,11 @@ function mergeEntry(stored: Entry, ours: Entry): Entry {
     const keys = [...base.keys, ...stored.keys, ...ours.keys].filter(
       (key, i, all) => all.indexOf(key) === i,
     );
-    return keys.length === base.keys.length && base === stored ? stored : { ...base, keys };
+    // A rating given in either tab is kept: it is never taken back.
+    const rated = ratingOf(stored) ?? ratingOf(ours);
+    const unchanged = keys.length === base.keys.length && base === stored;
+    if (unchanged && ratingOf(stored) === rated) return stored;
+    return { ...base, keys, ...(rated ? { rated } : {}) };
   }
   return stored;
 }

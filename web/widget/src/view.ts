@@ -4,14 +4,17 @@
 import type { WidgetConfig } from "./config";
 import type { LinkStatus } from "./connection";
 import { el, externalLink, ICONS, icon, richText, srOnly, telHref, textWithCalls } from "./dom";
+import { type FeedbackStatus, feedbackStatuses } from "./feedback";
 import { isWebLink } from "./links";
 import {
   activeButtons,
+  type BotEntry,
   type Button,
   type ChatState,
   type Crisis,
   type Entry,
   isAwaitingReply,
+  type Rating,
 } from "./transcript";
 
 export type PanelMode = "closed" | "open" | "minimised";
@@ -21,12 +24,19 @@ export interface ViewActions {
   choose(button: Button): void;
   setMode(mode: PanelMode): void;
   startOver(): void;
+  rate(entryId: string, rating: Rating): void;
 }
 
 interface Drawn {
   node: HTMLElement;
   signature: string;
 }
+
+const RATE_BUTTONS: { rating: Rating; symbol: string; title: string; label: string }[] = [
+  { rating: "up", symbol: "👍", title: "Helpful", label: "This answer helped" },
+  { rating: "down", symbol: "👎", title: "Not helpful", label: "This answer did not help" },
+];
+const RATED_TEXT = "Thanks for telling us.";
 
 const STATUS_TEXT: Record<LinkStatus, string> = {
   ready: "",
@@ -183,7 +193,7 @@ export class View {
   }
 
   render(state: ChatState, link: LinkStatus): void {
-    const added = this.drawEntries(state.entries, link);
+    const added = this.drawEntries(state.entries, link, feedbackStatuses(state));
     this.drawReplies(state);
     this.drawCrisis(state.crisis);
     this.typing.hidden = !isAwaitingReply(state);
@@ -194,7 +204,11 @@ export class View {
 
   // ---- drawing the conversation -------------------------------------------
 
-  private drawEntries(entries: Entry[], link: LinkStatus): boolean {
+  private drawEntries(
+    entries: Entry[],
+    link: LinkStatus,
+    feedback: Map<string, FeedbackStatus>,
+  ): boolean {
     const wanted = new Set(entries.map((entry) => entry.id));
     for (const [id, drawn] of this.drawn) {
       if (!wanted.has(id)) {
@@ -205,10 +219,11 @@ export class View {
     let added = false;
     let previous = this.log.firstElementChild as Element; // the welcome
     for (const entry of entries) {
-      const signature = this.signature(entry, link);
+      const rating = feedback.get(entry.id);
+      const signature = `${this.signature(entry, link)}|${rating ?? ""}`;
       let drawn = this.drawn.get(entry.id);
       if (!drawn || drawn.signature !== signature) {
-        const node = this.entryNode(entry, link);
+        const node = this.entryNode(entry, link, rating);
         if (drawn) drawn.node.replaceWith(node);
         else added = true;
         drawn = { node, signature };
@@ -226,7 +241,7 @@ export class View {
     return "";
   }
 
-  private entryNode(entry: Entry, link: LinkStatus): HTMLElement {
+  private entryNode(entry: Entry, link: LinkStatus, rating?: FeedbackStatus): HTMLElement {
     if (entry.role === "crisis") {
       return el("div", {
         class: "note",
@@ -269,7 +284,43 @@ export class View {
       "div",
       { class: "row bot" },
       el("div", { class: "msg bot" }, srOnly("Assistant: "), richText(entry.text)),
+      rating ? this.feedbackNode(entry, rating) : null,
     );
+  }
+
+  private feedbackNode(entry: BotEntry, status: FeedbackStatus): HTMLElement {
+    if (status === "rated") {
+      // Focusable from script only: focus moves here from the pressed button.
+      return el("p", { class: "rated", text: RATED_TEXT, attrs: { tabindex: "-1" } });
+    }
+    const group = el("div", {
+      class: "rate",
+      attrs: { role: "group", "aria-label": "Rate this answer" },
+    });
+    for (const choice of RATE_BUTTONS) {
+      const button = el(
+        "button",
+        {
+          attrs: {
+            type: "button",
+            "aria-label": choice.label,
+            title: choice.title,
+            "data-rating": choice.rating,
+          },
+        },
+        el("span", { text: choice.symbol, attrs: { "aria-hidden": "true" } }),
+      );
+      button.addEventListener("click", () => this.rate(entry.id, choice.rating));
+      group.append(button);
+    }
+    return group;
+  }
+
+  private rate(entryId: string, rating: Rating): void {
+    this.actions.rate(entryId, rating);
+    // The pressed button is gone: keep keyboard and screen-reader users in place.
+    const thanks = this.drawn.get(entryId)?.node.querySelector<HTMLElement>(".rated");
+    thanks?.focus();
   }
 
   private drawReplies(state: ChatState): void {

@@ -11,6 +11,7 @@
 import { type WidgetConfig, storageKey } from "./config";
 import { Connection, type LinkStatus } from "./connection";
 import { palette } from "./contrast";
+import { feedbackPayload, markRated } from "./feedback";
 import { createStore, type Store, tabValue } from "./store";
 import { css } from "./styles";
 import {
@@ -21,6 +22,7 @@ import {
   mergeStates,
   newState,
   nextToSend,
+  type Rating,
   readPayload,
   receive,
   receiveKey,
@@ -73,6 +75,7 @@ export class ChatWidget {
       choose: (button: Button) => this.send(button.title, button.payload),
       setMode: (mode) => this.setMode(mode, true),
       startOver: () => this.startOver(),
+      rate: (entryId, rating) => this.rate(entryId, rating),
     });
     this.mount(host);
     this.link = new Connection(config, this.state.sessionId, {
@@ -194,6 +197,15 @@ export class ChatWidget {
     this.linkStatus = status;
     this.redraw();
     if (status === "ready") void this.flush();
+  }
+
+  /** Thanks at once; the rating travels with the link (buffered while it is down). */
+  private rate(entryId: string, rating: Rating): void {
+    const state = this.current();
+    const feedback = feedbackPayload(state, entryId, rating);
+    if (!feedback) return;
+    this.commit(markRated(state, entryId, rating, Date.now()));
+    this.link.sendFeedback(feedback);
   }
 
   private startOver(): void {

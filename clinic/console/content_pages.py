@@ -1,0 +1,217 @@
+"""The console's content section: topics, their approved answers and example
+questions, edited by staff (clinic/content does the editing and validation)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiohttp import web
+
+from clinic.console.pages import (
+    EDITOR,
+    ENGINE,
+    back_to,
+    form,
+    parse_item_key,
+    render,
+    topic_path,
+)
+from clinic.console.security import current_session
+from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
+from clinic.content.topics import ContentRepository, Topic, TopicNotFound
+from clinic.content.validation import Problem
+from clinic.review.queue import review_item
+from clinic.store.review_decisions import record_decision
+
+routes = web.RouteTableDef()
+
+
+def _repository(request: web.Request) -> ContentRepository:
+    return ContentRepository(request.app[EDITOR].root)
+
+
+async def _topic_or_404(request: web.Request) -> Topic:
+    name = request.match_info["name"]
+    try:
+        return await asyncio.to_thread(_repository(request).topic, name)
+    except TopicNotFound:
+        raise web.HTTPNotFound(text="no such topic") from None
+
+
+def _username(request: web.Request) -> str:
+    return current_session(request).account.username
+
+
+@routes.get("/content")
+async def content_page(request: web.Request) -> web.Response:
+    repository = _repository(request)
+    topics = await asyncio.to_thread(repository.topics)
+    changes = await asyncio.to_thread(request.app[EDITOR].recent_changes, 30)
+    return render(
+        request,
+        "content.html",
+        topics=topics,
+        changes=changes,
+        topic_path=topic_path,
+        saved=request.query.get("saved", ""),
+    )
+
+
+async def render_topic(
+    request: web.Request,
+    topic: Topic,
+    problems: list[Problem] | None = None,
+    draft: dict[str, str] | None = None,
+) -> web.Response:
+    draft = draft or {}
+    answer_text = draft.get("answer", topic.answer.text if topic.answer else "")
+    preview = (
+        await asyncio.to_thread(preview_answer, answer_text) if topic.answer else ""
+    )
+    return render(
+        request,
+        "topic.html",
+        status=422 if problems else 200,
+        topic=topic,
+        answer_text=answer_text,
+        preview=preview,
+        problems=problems or [],
+        draft=draft,
+        topic_path=topic_path,
+        saved=request.query.get("saved", ""),
+    )
+
+
+@routes.get("/content/topics/{name:.+}")
+async def topic_page(request: web.Request) -> web.Response:
+    return await render_topic(request, await _topic_or_404(request))
+
+
+async def _apply(
+    request: web.Request, topic: Topic, draft: dict[str, str], edit: Any, *args: Any
+) -> web.Response:
+    """Runs an editor method; shows the problems on the page if it was refused."""
+    try:
+        await asyncio.to_thread(edit, *args, _username(request))
+    except ContentRejected as rejected:
+        return await render_topic(request, topic, rejected.problems, draft)
+    raise back_to(f"{topic_path(topic.name)}?saved=1")
+
+
+@routes.post("/content/topics/{name:.+}/answer")
+async def save_answer(request: web.Request) -> web.Response:
+    topic = await _topic_or_404(request)
+    data = await form(request)
+    text = data.get("text", "").strip()
+    if data.get("action") == "preview":
+        return await render_topic(request, topic, draft={"answer": text})
+    editor: ContentEditor = request.app[EDITOR]
+    return await _apply(
+        request, topic, {"answer": text}, editor.set_answer, topic.name, text
+    )
+
+
+@routes.post("/content/topics/{name:.+}/examples/add")
+async def add_example(request: web.Request) -> web.Response:
+    topic = await _topic_or_404(request)
+    text = (await form(request)).get("text", "").strip()
+    editor: ContentEditor = request.app[EDITOR]
+    return await _apply(
+        request, topic, {"new_example": text}, editor.add_example, topic.name, text
+    )
+
+
+@routes.post("/content/topics/{name:.+}/examples/edit")
+async def edit_example(request: web.Request) -> web.Response:
+    topic = await _topic_or_404(request)
+    data = await form(request)
+    old, new = data.get("old", ""), data.get("text", "").strip()
+    editor: ContentEditor = request.app[EDITOR]
+    return await _apply(
+        request,
+        topic,
+        {"edited": old, "text": new},
+        editor.edit_example,
+        topic.name,
+        old,
+        new,
+    )
+
+
+@routes.post("/content/topics/{name:.+}/examples/remove")
+async def remove_example(request: web.Request) -> web.Response:
+    topic = await _topic_or_404(request)
+    text = (await form(request)).get("text", "")
+    editor: ContentEditor = request.app[EDITOR]
+    return await _apply(request, topic, {}, editor.remove_example, topic.name, text)
+
+
+def example_lines(text: str) -> list[str]:
+    lines = (line.strip() for line in text.splitlines())
+    return [line.removeprefix("- ").strip() for line in lines if line]
+
+
+@routes.get("/content/new")
+async def new_topic_page(request: web.Request) -> web.Response:
+    return render(
+        request,
+        "new_topic.html",
+        problems=[],
+        draft={
+            "key": "",
+            "description": "",
+            "answer": "",
+            "examples": request.query.get("example", ""),
+        },
+        review=request.query.get("review", ""),
+    )
+
+
+@routes.post("/content/new")
+async def add_topic(request: web.Request) -> web.Response:
+    draft = await form(request)
+    key = draft.get("key", "").strip().lower().replace(" ", "_")
+    examples = example_lines(draft.get("examples", ""))
+    editor: ContentEditor = request.app[EDITOR]
+    try:
+        await asyncio.to_thread(
+            editor.add_faq_topic,
+            key,
+            draft.get("description", "").strip(),
+            draft.get("answer", "").strip(),
+            examples,
+            _username(request),
+        )
+    except ContentRejected as rejected:
+        return render(
+            request,
+            "new_topic.html",
+            status=422,
+            problems=rejected.problems,
+            draft=draft,
+            review=draft.get("review", ""),
+        )
+    if draft.get("review"):
+        await asyncio.to_thread(
+            close_review_item, request, draft["review"], f"faq/{key}", examples
+        )
+    raise back_to(f"{topic_path('faq/' + key)}?saved=1")
+
+
+def close_review_item(
+    request: web.Request, key: str, topic: str, examples: list[str]
+) -> None:
+    """A review message sent to "new topic" is done once that topic exists."""
+    conversation_id, timestamp = parse_item_key(key)
+    engine = request.app[ENGINE]
+    if review_item(engine, conversation_id, timestamp) is not None:
+        record_decision(
+            engine,
+            conversation_id,
+            timestamp,
+            "assigned",
+            topic,
+            examples[0] if examples else None,
+            _username(request),
+        )

@@ -1,0 +1,138 @@
+"""The console's training page: train a candidate model in the background, see
+its progress and the gate's verdict, roll back to the previous model."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from clinic.console.pages import ENGINE, TRAINING, audit, back_to, render
+from clinic.console.security import current_session
+from clinic.training import runs
+from clinic.training.job import (
+    PROJECT_ROOT,
+    NothingToRollBack,
+    TrainingSettings,
+    roll_back,
+)
+from clinic.training.serving import ServingError
+
+logger = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+JOBS = web.AppKey("training_jobs", set)
+
+
+def job_environment(settings: TrainingSettings) -> dict[str, str]:
+    return {
+        **os.environ,
+        "CONTENT_ROOT": str(settings.root),
+        "DATABASE_URL": settings.database_url,
+        "RASA_URL": settings.rasa_url,
+        "RASA_AUTH_TOKEN": settings.rasa_token,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+
+
+async def start_job(app: web.Application, run_id: int) -> None:
+    """Trains in a process of its own: the console stays responsive and the
+    assistant keeps serving."""
+    settings = app[TRAINING]
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    log = (settings.log_dir / f"training-job-{run_id}.log").open("w")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "clinic.training", "job", str(run_id),
+        cwd=settings.root, env=job_environment(settings), stdout=log, stderr=log,
+    )  # fmt: skip
+    log.close()
+    waiter = asyncio.create_task(process.wait())
+    app[JOBS].add(waiter)  # kept so the process is reaped, not garbage-collected
+    waiter.add_done_callback(app[JOBS].discard)
+
+
+def model_name(path: str | None) -> str:
+    return Path(path).name if path else ""
+
+
+async def training_state(request: web.Request) -> dict[str, Any]:
+    engine = request.app[ENGINE]
+    recent = await asyncio.to_thread(runs.recent_runs, engine, 10)
+    history = await asyncio.to_thread(runs.deployments, engine, 10)
+    try:
+        serving = await asyncio.to_thread(request.app[TRAINING].server().serving_model)
+    except ServingError as error:
+        serving = f"unknown ({error})"
+    latest = history[0] if history else None
+    return {
+        "runs": recent,
+        "deployments": history,
+        "serving": model_name(serving),
+        "can_roll_back": bool(latest and latest["previous_model_path"]),
+        "active": next((run for run in recent if run["status"] in runs.ACTIVE), None),
+    }
+
+
+@routes.get("/training")
+async def training_page(request: web.Request) -> web.Response:
+    state = await training_state(request)
+    return render(
+        request,
+        "training.html",
+        model_name=model_name,
+        message=request.query.get("message", ""),
+        error=request.query.get("error", ""),
+        **state,
+    )
+
+
+@routes.get("/training/status")
+async def training_status(request: web.Request) -> web.Response:
+    """What the page polls while a run is under way."""
+    state = await training_state(request)
+    run = state["runs"][0] if state["runs"] else None
+    return web.json_response(
+        {
+            "serving": state["serving"],
+            "run": {
+                "id": run["id"],
+                "status": run["status"],
+                "progress": run["progress"],
+                "active": run["status"] in runs.ACTIVE,
+            }
+            if run
+            else None,
+        }
+    )
+
+
+@routes.post("/training/start")
+async def start_training(request: web.Request) -> web.Response:
+    username = current_session(request).account.username
+    try:
+        run_id = await asyncio.to_thread(runs.start_run, request.app[ENGINE], username)
+    except runs.RunInProgress as busy:
+        raise back_to("/training?" + urlencode({"error": str(busy)})) from None
+    await start_job(request.app, run_id)
+    await audit(request, "training_started", str(run_id))
+    raise back_to("/training")
+
+
+@routes.post("/training/rollback")
+async def rollback(request: web.Request) -> web.Response:
+    username = current_session(request).account.username
+    try:
+        model = await asyncio.to_thread(
+            roll_back, request.app[TRAINING], request.app[ENGINE], username
+        )
+    except (NothingToRollBack, ServingError) as problem:
+        raise back_to("/training?" + urlencode({"error": str(problem)})) from None
+    await audit(request, "model_rolled_back", model.name)
+    raise back_to("/training?" + urlencode({"message": f"Serving {model.name} again"}))

@@ -1,0 +1,1 @@
+"""Learning from conversations: the review queue and scrubbing personal details."""

@@ -1,0 +1,234 @@
+"""One training run: train a candidate, measure it and the serving model, and
+put the candidate live only if it passes the gate (clinic/training/gate.py).
+
+Runs in its own process (``python -m clinic.training job <id>``, started by the
+console, or ``python -m clinic.training train``), so the assistant and the
+console keep serving while it trains. Progress is written to the run's row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from clinic.training import runs
+from clinic.training.figures import (
+    CRISIS_SETS,
+    HELDOUT_FILE,
+    ModelFigures,
+    measure_model,
+)
+from clinic.training.gate import judge
+from clinic.training.serving import RasaServer, ServingError
+
+logger = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CANDIDATES = "candidates"
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    # the project: data/, domain/, config.yml, tests/ (held-out and crisis sets)
+    root: Path
+    database_url: str
+    rasa_url: str
+    rasa_token: str
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.root / "var" / "log"
+
+    @classmethod
+    def from_environment(cls) -> TrainingSettings:
+        root = Path(os.environ.get("CONTENT_ROOT") or PROJECT_ROOT)
+        rasa_port = os.environ.get("RASA_PORT", "5005")
+        return cls(
+            root=root,
+            database_url=os.environ.get("DATABASE_URL")
+            or f"sqlite:///{root / 'var' / 'clinic.db'}",
+            rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+            rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
+        )
+
+    def server(self) -> RasaServer:
+        return RasaServer(self.rasa_url, self.rasa_token)
+
+
+class TrainingFailed(RuntimeError):
+    """Rasa could not train the candidate; its log says why."""
+
+
+def find_model(settings: TrainingSettings, engine: Engine, name: str) -> Path | None:
+    """The path of the model file the server reports serving."""
+    for deployment in runs.deployments(engine, limit=50):
+        if Path(deployment["model_path"]).name == Path(name).name:
+            return Path(deployment["model_path"])
+    started_with = os.environ.get("CLINIC_MODEL")
+    if started_with and Path(started_with).name == Path(name).name:
+        return Path(started_with)
+    found = sorted(settings.models_dir.rglob(Path(name).name))
+    return found[0] if found else None
+
+
+def train_candidate(settings: TrainingSettings, run_id: int) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    name = f"candidate-{run_id}-{stamp}"
+    out = settings.models_dir / CANDIDATES
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    log = settings.log_dir / f"training-{run_id}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "clinic.rasa_cli",
+        "train",
+        "--data",
+        "data",
+        "--domain",
+        "domain",
+        "--config",
+        "config.yml",
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
+    ]
+    with log.open("w", encoding="utf-8") as output:
+        finished = subprocess.run(
+            command, cwd=settings.root, stdout=output, stderr=subprocess.STDOUT
+        )
+    model = out / f"{name}.tar.gz"
+    if finished.returncode != 0 or not model.is_file():
+        tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+        raise TrainingFailed(f"training failed (exit {finished.returncode}):\n{tail}")
+    return model
+
+
+def _test_sets_hash(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in (HELDOUT_FILE, *CRISIS_SETS.values()):
+        digest.update((root / path).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def figures_of(settings: TrainingSettings, model: Path) -> ModelFigures:
+    """A model's figures, kept beside the models: the serving model is measured
+    once, not at every run."""
+    cache = (
+        settings.models_dir
+        / "figures"
+        / f"{model.name}.{_test_sets_hash(settings.root)}.json"
+    )
+    if cache.is_file():
+        return ModelFigures.from_dict(json.loads(cache.read_text(encoding="utf-8")))
+    figures = measure_model(model, settings.root)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(figures.as_dict()), encoding="utf-8")
+    return figures
+
+
+def _report(candidate: ModelFigures, live: ModelFigures | None) -> dict[str, Any]:
+    verdict = judge(candidate, live)
+    return {
+        "passed": verdict.passed,
+        "reasons": verdict.reasons,
+        "newly_wrong": verdict.newly_wrong,
+        "candidate": candidate.as_dict(),
+        "live": live.as_dict() if live else None,
+    }
+
+
+def run_job(settings: TrainingSettings, engine: Engine, run_id: int) -> str:
+    """Carries the run through; returns its final status."""
+    run = runs.get_run(engine, run_id)
+    if run is None:
+        raise KeyError(f"no training run {run_id}")
+    server = settings.server()
+    try:
+        live_name = server.serving_model()
+        live = find_model(settings, engine, live_name) if live_name else None
+        runs.update_run(
+            engine,
+            run_id,
+            status="training",
+            live_model=str(live) if live else None,
+            progress="Training a candidate model from the current content",
+        )
+        candidate = train_candidate(settings, run_id)
+        runs.update_run(
+            engine,
+            run_id,
+            status="evaluating",
+            candidate_model=str(candidate),
+            progress="Checking the candidate on held-out questions and crisis messages",
+        )
+        report = _report(
+            figures_of(settings, candidate),
+            figures_of(settings, live) if live else None,
+        )
+        if not report["passed"]:
+            runs.update_run(
+                engine,
+                run_id,
+                status="refused",
+                report=report,
+                progress="Not put live: the candidate did worse than the serving model",
+            )
+            return "refused"
+        runs.update_run(
+            engine,
+            run_id,
+            status="deploying",
+            report=report,
+            progress="Putting the new model live",
+        )
+        server.load(candidate)
+        runs.record_deployment(
+            engine,
+            run["started_by"],
+            str(candidate),
+            str(live) if live else None,
+            "gate",
+            run_id,
+        )
+        runs.update_run(engine, run_id, status="deployed", progress="Live")
+        return "deployed"
+    except (TrainingFailed, ServingError, OSError, ValueError) as error:
+        logger.exception("training run %s failed", run_id)
+        runs.update_run(
+            engine, run_id, status="failed", error=str(error), progress="Failed"
+        )
+        return "failed"
+
+
+class NothingToRollBack(RuntimeError):
+    """No earlier model is on record."""
+
+
+def roll_back(settings: TrainingSettings, engine: Engine, username: str) -> Path:
+    """Puts the model that served before the latest deployment live again."""
+    latest = runs.latest_deployment(engine)
+    if latest is None or not latest["previous_model_path"]:
+        raise NothingToRollBack("There is no earlier model to go back to.")
+    previous = Path(latest["previous_model_path"])
+    if not previous.is_file():
+        raise NothingToRollBack(f"The earlier model's file is gone: {previous}")
+    settings.server().load(previous)
+    runs.record_deployment(
+        engine, username, str(previous), latest["model_path"], "rollback"
+    )
+    return previous

@@ -1,0 +1,129 @@
+"""The console's content and review pages in a real browser (Debian's Chromium),
+against the real Rasa server and console, on a copy of the project's content."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.live_chat import (
+    PASSWORD,
+    Console,
+    console_server,
+    create_staff_account,
+)
+from tests.support.servers import Assistant, base_environment
+from tests.support.workspace import project_copy
+
+VISITOR_MESSAGE = (
+    "this is Jordan, where can I park when I come in? text me on 617-555-0143"
+)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return project_copy(tmp_path_factory.mktemp("content") / "project")
+
+
+@pytest.fixture(scope="module")
+def console(
+    assistant: Assistant, workspace: Path, server_logs: Path
+) -> Iterator[Console]:
+    create_staff_account(assistant.database_url, "casey", "Casey", PASSWORD)
+    env = {**base_environment(assistant.database_url), "CONTENT_ROOT": str(workspace)}
+    with console_server(env, assistant.url, assistant.token, server_logs) as running:
+        yield running
+
+
+@pytest.fixture
+def staff_page(chromium: Browser, console: Console) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{console.url}/login")
+    page.get_by_label("Username").fill("casey")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Open tickets")).to_be_visible()
+    yield page
+    context.close()
+
+
+def test_staff_edit_an_answer_with_a_preview_and_add_an_example(
+    staff_page: Page, workspace: Path
+) -> None:
+    page = staff_page
+    page.get_by_role("link", name="Content").click()
+    page.get_by_role("link", name="faq/cost", exact=True).click()
+    expect(page.get_by_role("heading", name="faq/cost")).to_be_visible()
+
+    answer = page.get_by_label("Answer text")
+    answer.fill("{cost_details} Ask us about payment plans.")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#answer-preview")
+    expect(preview).to_contain_text("Ask us about payment plans.")
+    expect(preview).not_to_contain_text("{cost_details}")
+    page.get_by_role("button", name="Save answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    cost_file = (workspace / "data/faq/cost.yml").read_text(encoding="utf-8")
+    assert "{cost_details} Ask us about payment plans." in cost_file
+
+    page.get_by_label("New example").fill("what does one ketamine visit set me back")
+    page.get_by_role("button", name="Add example").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    expect(
+        page.locator(
+            ".examples input:not([type=hidden])[value='what does one ketamine visit set me back']"
+        )
+    ).to_have_count(1)
+
+    # An example that belongs to another topic is refused, with the reason.
+    page.get_by_label("New example").fill("how many ketamine treatments will i need")
+    page.get_by_role("button", name="Add example").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Not saved")
+    expect(alert).to_contain_text("faq/schedule")
+    assert "how many ketamine treatments will i need" not in (
+        workspace / "data/faq/cost.yml"
+    ).read_text(encoding="utf-8")
+
+
+def test_staff_turn_a_reviewed_message_into_a_scrubbed_example(
+    staff_page: Page, assistant: Assistant, workspace: Path
+) -> None:
+    visitor = f"review-{uuid.uuid4().hex[:8]}"
+    assistant.send(visitor, VISITOR_MESSAGE)
+    assistant.send(visitor, "can I talk to a person")
+
+    page = staff_page
+    page.get_by_role("link", name="Review").click()
+    item = page.locator(".review-item", has_text="where can I park")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("followed by a request for a person")
+    example = item.get_by_label("Example text")
+    expect(example).to_have_value(
+        "this is (name), where can I park when I come in? text me on (phone)"
+    )
+    item.get_by_label("Right topic").select_option("faq/preparation")
+    item.get_by_role("button", name="Add as example").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Added to faq/preparation")
+    expect(page.locator(".review-item", has_text="where can I park")).to_have_count(0)
+    preparation = (workspace / "data/faq/preparation.yml").read_text(encoding="utf-8")
+    assert (
+        "- this is (name), where can I park when I come in? text me on (phone)\n"
+        in preparation
+    )
+    assert "Jordan" not in preparation and "0143" not in preparation
+
+
+def test_the_training_page_shows_the_serving_model(
+    staff_page: Page, model_path: Path
+) -> None:
+    page = staff_page
+    page.get_by_role("link", name="Training").click()
+    expect(page.locator("#serving-model")).to_have_text(model_path.name)
+    expect(page.get_by_role("button", name="Train a new model")).to_be_enabled()

@@ -1,0 +1,377 @@
+"""Staff edits on a copy of the real project: exact changes, rules, audit, git."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
+from clinic.content.topics import ContentRepository
+from clinic.content.validation import MAX_ANSWER_CHARS, validate_project
+from clinic.settings import load_settings
+from clinic.store.db import make_engine
+from clinic.store.migrate import upgrade
+from tests.clinic.content.conftest import PROJECT
+
+COST = "data/faq/cost.yml"
+NEW_COST_ANSWER = (
+    "{cost_details} Some insurance plans pay for parts of the treatment, such as "
+    "the consultation. Please check with your insurer; our team is glad to help "
+    "with any payment question."
+)
+QUESTIONS = [
+    f"what is question number {n} about the clinic's parking" for n in range(20)
+]
+
+
+@pytest.fixture
+def editor(project: Path, sqlite_engine: Engine) -> ContentEditor:
+    return ContentEditor(project, sqlite_engine, git_commit=False)
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The lines removed and added between two versions of a file."""
+    removed, added = [], []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added
+
+
+def audit_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT COUNT(*) FROM content_changes"
+        ).scalar_one()
+
+
+# ---- exact round trips ----
+
+
+def test_editing_an_answer_changes_only_the_answer_lines(
+    editor: ContentEditor, project: Path
+) -> None:
+    before = (project / COST).read_text()
+    change = editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+    after = (project / COST).read_text()
+    removed, added = changed_lines(before, after)
+    lines = before.splitlines()
+    answer_start = lines.index("  - text: >-") + 1
+    assert removed == lines[answer_start : answer_start + 4]
+    assert removed[0].startswith("      {cost_details} Insurance often")
+    assert all(line.startswith("      ") and len(line) <= 80 for line in added)
+    assert " ".join(line.strip() for line in added) == NEW_COST_ANSWER
+    assert after.startswith("# faq/cost: price of consultations")
+    assert ContentRepository(project).topic("faq/cost").answer.text == NEW_COST_ANSWER
+    assert (change.kind, change.file, change.after) == (
+        "answer_edited",
+        COST,
+        NEW_COST_ANSWER,
+    )
+
+
+def test_adding_editing_and_removing_an_example_change_one_line_each(
+    editor: ContentEditor, project: Path
+) -> None:
+    path = project / COST
+    original = path.read_text()
+    editor.add_example("faq/cost", "does the price include the consultation", "dana")
+    added = path.read_text()
+    assert changed_lines(original, added) == (
+        [],
+        ["    - does the price include the consultation"],
+    )
+    editor.edit_example(
+        "faq/cost",
+        "does the price include the consultation",
+        "is the consultation included in the price",
+        "dana",
+    )
+    edited = path.read_text()
+    assert changed_lines(added, edited) == (
+        ["    - does the price include the consultation"],
+        ["    - is the consultation included in the price"],
+    )
+    editor.remove_example(
+        "faq/cost", "is the consultation included in the price", "sam"
+    )
+    assert path.read_text() == original
+
+
+def test_comments_survive_an_edit(editor: ContentEditor, project: Path) -> None:
+    path = project / "data/nlu/cancel.yml"
+    comments = [line for line in path.read_text().splitlines() if "#" in line]
+    editor.add_example("cancel", "please stop the booking questions", "dana")
+    assert [line for line in path.read_text().splitlines() if "#" in line] == comments
+
+
+def test_a_domain_response_is_edited_in_its_domain_file(
+    editor: ContentEditor, project: Path
+) -> None:
+    path = project / "domain/smalltalk.yml"
+    before = path.read_text()
+    editor.set_response_text("utter_thank", "You're welcome! Anything else?", "dana")
+    assert changed_lines(before, path.read_text()) == (
+        ["  - text: You're welcome. Is there anything else I can help you with?"],
+        ["  - text: You're welcome! Anything else?"],
+    )
+
+
+def test_a_new_faq_topic_gets_a_file_like_the_others(
+    editor: ContentEditor, project: Path
+) -> None:
+    change = editor.add_faq_topic(
+        "parking",
+        "where to park at the clinic and whether parking is free.",
+        "There is free parking behind {clinic_name}; ask at the desk for a permit.",
+        QUESTIONS,
+        "dana",
+        buttons=[{"title": "Talk to a person", "payload": "/human_handoff"}],
+    )
+    text = (project / "data/faq/parking.yml").read_text()
+    assert change.kind == "topic_added" and change.file == "data/faq/parking.yml"
+    assert text.splitlines()[:5] == [
+        "# faq/parking: where to park at the clinic and whether parking is free.",
+        'version: "3.1"',
+        "nlu:",
+        "- intent: faq/parking",
+        "  examples: |",
+    ]
+    assert "  utter_faq/parking:\n  - text: >-\n      There is free parking" in text
+    assert '    - title: "Talk to a person"\n      payload: "/human_handoff"' in text
+    topic = ContentRepository(project).topic("faq/parking")
+    assert topic.examples == QUESTIONS and topic.answer is not None
+    assert validate_project(project) == []
+
+
+# ---- rejections: the file stays as it was, nothing is recorded ----
+
+
+def assert_rejected(
+    editor: ContentEditor,
+    project: Path,
+    file: str,
+    edit,
+    expected: str,
+) -> list:
+    before, rows = (project / file).read_text(), audit_rows(editor.engine)
+    with pytest.raises(ContentRejected) as caught:
+        edit()
+    assert (project / file).read_text() == before
+    assert audit_rows(editor.engine) == rows
+    messages = [problem.message for problem in caught.value.problems]
+    assert any(expected in message for message in messages), messages
+    return caught.value.problems
+
+
+def test_rasa_s_own_validation_rejects_an_example_of_two_intents(
+    editor: ContentEditor, project: Path
+) -> None:
+    problems = assert_rejected(
+        editor,
+        project,
+        "data/nlu/smalltalk.yml",
+        lambda: editor.add_example("greet", "i want to kill myself", "dana"),
+        "Rasa, which trains the assistant, reports a problem",
+    )
+    assert any("multiple different intents" in p.detail for p in problems)
+
+
+def test_a_topic_keeps_its_minimum_of_examples(
+    editor: ContentEditor, project: Path
+) -> None:
+    editor.add_faq_topic("parking", "parking.", "Parking is free.", QUESTIONS, "dana")
+    assert_rejected(
+        editor,
+        project,
+        "data/faq/parking.yml",
+        lambda: editor.remove_example("faq/parking", QUESTIONS[0], "dana"),
+        "needs at least 20 example questions",
+    )
+
+
+def test_an_example_cannot_belong_to_two_topics(
+    editor: ContentEditor, project: Path
+) -> None:
+    problems = assert_rejected(
+        editor,
+        project,
+        COST,
+        lambda: editor.add_example("faq/cost", "Is Ketamine SAFE?!", "dana"),
+        'is also an example of faq/cost ("Is Ketamine SAFE?!")',
+    )
+    assert any(problem.topic == "faq/safety" for problem in problems)
+
+
+def test_an_example_nearly_identical_to_another_topic_s_is_refused(
+    editor: ContentEditor, project: Path
+) -> None:
+    problems = assert_rejected(
+        editor,
+        project,
+        "data/faq/safety.yml",
+        lambda: editor.add_example("faq/safety", "how much does ketamine cots", "dana"),
+        'nearly the same as "how much does ketamine cost" of faq/cost',
+    )
+    assert problems[0].detail == "faq/cost: how much does ketamine cost"
+
+
+def test_an_example_already_in_the_topic_is_refused(
+    editor: ContentEditor, project: Path
+) -> None:
+    assert_rejected(
+        editor,
+        project,
+        COST,
+        lambda: editor.add_example("faq/cost", "How much does ketamine cost?", "dana"),
+        "is already an example question of faq/cost",
+    )
+
+
+def test_adding_to_an_unknown_topic_is_refused(editor: ContentEditor) -> None:
+    with pytest.raises(ContentRejected, match="faq/astrology does not exist"):
+        editor.add_example("faq/astrology", "what is my star sign", "dana")
+
+
+def test_answers_must_not_be_too_long_or_empty(
+    editor: ContentEditor, project: Path
+) -> None:
+    assert_rejected(
+        editor,
+        project,
+        COST,
+        lambda: editor.set_answer("faq/cost", "word " * MAX_ANSWER_CHARS, "dana"),
+        f"the limit is {MAX_ANSWER_CHARS}",
+    )
+    assert_rejected(
+        editor,
+        project,
+        COST,
+        lambda: editor.set_answer("faq/cost", "   ", "dana"),
+        "is empty",
+    )
+
+
+def test_crisis_replies_keep_their_crisis_resources(
+    editor: ContentEditor, project: Path
+) -> None:
+    assert_rejected(
+        editor,
+        project,
+        "domain/crisis.yml",
+        lambda: editor.set_response_text(
+            "utter_crisis_support", "Please talk to someone you trust.", "dana"
+        ),
+        "must keep the crisis help it shows ({crisis_resources})",
+    )
+    assert_rejected(
+        editor,
+        project,
+        "domain/smalltalk.yml",
+        lambda: editor.set_response_text(
+            "utter_greet", "Hello, I'm the assistant of {clinic_name}.", "dana"
+        ),
+        "{crisis_line}, {emergency_number}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Book at www.example.org/book.", "is not a complete link"),
+        ("Book [here] (https://example.org/book).", "is a broken link"),
+        ("Call us on {clinic_fone}.", "{clinic_fone} is not a clinic detail"),
+    ],
+)
+def test_links_and_placeholders_must_be_right(
+    editor: ContentEditor, project: Path, answer: str, expected: str
+) -> None:
+    assert_rejected(
+        editor,
+        project,
+        COST,
+        lambda: editor.set_answer("faq/cost", answer, "dana"),
+        expected,
+    )
+
+
+# ---- the audit, on SQLite and PostgreSQL, and git ----
+
+
+def test_every_change_is_recorded(project: Path, database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        editor = ContentEditor(project, engine, git_commit=False)
+        editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+        editor.add_example("faq/cost", "does the price include the consultation", "sam")
+        latest, first = editor.recent_changes()
+    finally:
+        engine.dispose()
+    assert (latest["username"], latest["kind"], latest["topic"]) == (
+        "sam",
+        "example_added",
+        "faq/cost",
+    )
+    assert (latest["before"], latest["after"]) == (
+        "",
+        "does the price include the consultation",
+    )
+    assert first["kind"] == "answer_edited" and first["file"] == COST
+    assert first["before"].startswith("{cost_details} Insurance often")
+    assert first["after"] == NEW_COST_ANSWER and first["commit"] is None
+    assert first["created_at"] is not None
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def test_in_a_git_work_tree_only_the_edited_file_is_committed(
+    project: Path, sqlite_engine: Engine
+) -> None:
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(
+        project,
+        "-c",
+        "user.name=setup",
+        "-c",
+        "user.email=s@x.invalid",
+        "commit",
+        "-qm",
+        "start",
+    )
+    # Someone else's unfinished work, staged and not: it must stay out.
+    (project / "config.yml").write_text((project / "config.yml").read_text() + "\n")
+    git(project, "add", "config.yml")
+    (project / "draft.md").write_text("not ready\n")
+    editor = ContentEditor(project, sqlite_engine)  # commits: it is a work tree
+    change = editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+    assert change.commit == git(project, "rev-parse", "HEAD")
+    assert git(project, "log", "-1", "--format=%an <%ae>|%s") == (
+        "dana <dana@staff.invalid>|Content: faq/cost answer edited by dana "
+        "(staff console)"
+    )
+    assert git(project, "show", "--name-only", "--format=", "HEAD") == COST
+    status = git(project, "status", "--porcelain")
+    assert "M  config.yml" in status and "?? draft.md" in status
+    assert editor.recent_changes()[0]["commit"] == change.commit
+
+
+def test_the_preview_fills_in_the_clinic_s_details() -> None:
+    settings = load_settings(
+        PROJECT / "config/clinic.yml", PROJECT / "config/crisis_resources.yml"
+    )
+    text = preview_answer("Call {clinic_phone} or {crisis_line}.", settings)
+    assert (
+        text == "Call (555) 010-0142 or call or text 988 (Suicide & Crisis Lifeline)."
+    )
