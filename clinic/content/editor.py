@@ -23,7 +23,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from rasa.shared.core.domain import Domain
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -44,7 +43,6 @@ from clinic.content.topics import (
     response_name,
 )
 from clinic.content.validation import Problem, normalise, validate_project
-from clinic.nlg import ClinicResponseGenerator, booking_values, without_unset_links
 from clinic.settings import ClinicSettings, current_settings
 from clinic.store.models import content_changes
 
@@ -616,6 +614,11 @@ class ContentEditor:
 
 def preview_answer(text: str, settings: ClinicSettings | None = None) -> str:
     """The answer as a visitor reads it, filled in as clinic/nlg.py fills it."""
+    # Imported here: Rasa takes seconds to import, and the console starts without it.
+    from rasa.shared.core.domain import Domain
+
+    from clinic.nlg import ClinicResponseGenerator, booking_values, without_unset_links
+
     settings = settings or current_settings()
     domain = Domain.from_dict({"responses": {PREVIEW_RESPONSE: [{"text": text}]}})
     generator = ClinicResponseGenerator(domain=domain, settings=settings)

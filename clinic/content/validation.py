@@ -34,7 +34,6 @@ from clinic.content.topics import (
     parse_yaml,
     yaml_files,
 )
-from clinic.nlg import CRISIS_RESPONSE_PREFIX, CRISIS_SUPPORT_RESPONSE, booking_values
 from clinic.settings import SettingsError, load_settings
 
 # Every topic keeps at least this many examples. The smallest topics now have 25
@@ -114,6 +113,8 @@ def domain_names(root: Path) -> tuple[frozenset[str], frozenset[str]]:
 
 def settings_placeholders(root: Path) -> frozenset[str]:
     """Placeholders the response generator fills (clinic/nlg.py)."""
+    from clinic.nlg import booking_values  # imports Rasa: only when validating
+
     settings = load_settings(
         root / "config" / "clinic.yml", root / "config" / "crisis_resources.yml"
     )
@@ -402,6 +403,8 @@ def crisis_markers(text: str, buttons: list[dict[str, str]]) -> set[str]:
 
 
 def is_crisis_response(response: Response) -> bool:
+    from clinic.nlg import CRISIS_RESPONSE_PREFIX
+
     return response.name.startswith(CRISIS_RESPONSE_PREFIX) or (
         response.file == CRISIS_FILE
     )
@@ -409,6 +412,8 @@ def is_crisis_response(response: Response) -> bool:
 
 def crisis_resources_missing(content: ProjectContent) -> list[Problem]:
     """Every crisis reply shows crisis help; the main one lists every resource."""
+    from clinic.nlg import CRISIS_SUPPORT_RESPONSE
+
     problems = []
     for response in content.responses.values():
         if not is_crisis_response(response):

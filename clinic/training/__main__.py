@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import sys
 import threading
 import time
@@ -94,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     settings = TrainingSettings.from_environment()
+    # Rasa reads the config's relative paths (the spaCy pipeline, crisis phrases)
+    # from the working directory.
+    os.chdir(settings.root)
     if args.command == "train":
         return train(settings, args.by)
     if args.command == "job":

@@ -12,8 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +27,7 @@ from clinic.training.figures import (
     measure_model,
 )
 from clinic.training.gate import judge
-from clinic.training.serving import RasaServer, ServingError
+from clinic.training.serving import RasaServer
 
 logger = logging.getLogger(__name__)
 
@@ -86,35 +84,22 @@ def find_model(settings: TrainingSettings, engine: Engine, name: str) -> Path | 
 
 
 def train_candidate(settings: TrainingSettings, run_id: int) -> Path:
+    """Trains in this process: it loads Rasa once for training and measuring."""
+    from rasa.model_training import train
+
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     name = f"candidate-{run_id}-{stamp}"
     out = settings.models_dir / CANDIDATES
-    settings.log_dir.mkdir(parents=True, exist_ok=True)
-    log = settings.log_dir / f"training-{run_id}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "clinic.rasa_cli",
-        "train",
-        "--data",
-        "data",
-        "--domain",
-        "domain",
-        "--config",
-        "config.yml",
-        "--out",
-        str(out),
-        "--fixed-model-name",
-        name,
-    ]
-    with log.open("w", encoding="utf-8") as output:
-        finished = subprocess.run(
-            command, cwd=settings.root, stdout=output, stderr=subprocess.STDOUT
-        )
+    result = train(
+        domain=str(settings.root / "domain"),
+        config=str(settings.root / "config.yml"),
+        training_files=[str(settings.root / "data")],
+        output=str(out),
+        fixed_model_name=name,
+    )
     model = out / f"{name}.tar.gz"
-    if finished.returncode != 0 or not model.is_file():
-        tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
-        raise TrainingFailed(f"training failed (exit {finished.returncode}):\n{tail}")
+    if result.code != 0 or not model.is_file():
+        raise TrainingFailed(f"Rasa could not train the candidate (code {result.code})")
     return model
 
 
@@ -207,7 +192,7 @@ def run_job(settings: TrainingSettings, engine: Engine, run_id: int) -> str:
         )
         runs.update_run(engine, run_id, status="deployed", progress="Live")
         return "deployed"
-    except (TrainingFailed, ServingError, OSError, ValueError) as error:
+    except Exception as error:  # whatever went wrong, the run must not stay "active"
         logger.exception("training run %s failed", run_id)
         runs.update_run(
             engine, run_id, status="failed", error=str(error), progress="Failed"

@@ -1,6 +1,7 @@
 """Staff retrain the assistant from the console, through the real servers.
 
-A copy of the project is served by its own Rasa server and console. A message
+A copy of the project's content is edited through its own console, talking to
+the suite's real Rasa server (which serves its own model again afterwards). A message
 the model gets wrong reaches the review queue; staff assign it to the right
 topic; the example lands in the topic's file; a candidate is trained, passes the
 gate and is put live with ``PUT /model``, and labels the message correctly. Then
@@ -29,10 +30,7 @@ from tests.support.live_chat import (
 from tests.support.servers import (
     VENV_BIN,
     Assistant,
-    action_server,
     base_environment,
-    migrate,
-    rasa_server,
 )
 from tests.support.workspace import project_copy
 
@@ -48,23 +46,25 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Pat
 
 
 @pytest.fixture(scope="module")
-def environment(workspace: Path) -> dict[str, str]:
-    database_url = f"sqlite:///{workspace / 'clinic.db'}"
-    migrate(database_url)
-    create_staff_account(database_url, "dana", "Dana", PASSWORD)
-    return {**base_environment(database_url), "CONTENT_ROOT": str(workspace)}
+def environment(workspace: Path, assistant: Assistant) -> dict[str, str]:
+    create_staff_account(assistant.database_url, "robin", "Robin", PASSWORD)
+    return {
+        **base_environment(assistant.database_url),
+        "CONTENT_ROOT": str(workspace),
+    }
 
 
 @pytest.fixture(scope="module")
-def served(
-    workspace: Path, model_path: Path, environment: dict[str, str], server_logs: Path
-) -> Iterator[Assistant]:
-    model = workspace / "models" / model_path.name
-    with (
-        action_server(environment, server_logs) as action_url,
-        rasa_server(model, environment, server_logs, action_url) as running,
-    ):
-        yield running
+def served(assistant: Assistant, model_path: Path) -> Iterator[Assistant]:
+    """The suite's assistant; whatever happens here, it serves its model again after."""
+    yield assistant
+    if serving_model(assistant) != model_path.name:
+        requests.put(
+            f"{assistant.url}/model",
+            params={"token": assistant.token},
+            json={"model_file": str(model_path)},
+            timeout=120,
+        ).raise_for_status()
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +76,9 @@ def console(
 
 
 @pytest.fixture(scope="module")
-def dana(console: Console) -> StaffMember:
+def robin(console: Console) -> StaffMember:
     staff = StaffMember(console)
-    assert staff.sign_in("dana", PASSWORD).status_code == 302
+    assert staff.sign_in("robin", PASSWORD).status_code == 302
     return staff
 
 
@@ -106,48 +106,48 @@ def finished_run(staff: StaffMember) -> dict:
 
 
 def test_a_misread_message_is_reviewed_learned_and_put_live(
-    served: Assistant, dana: StaffMember, workspace: Path
+    served: Assistant, robin: StaffMember, workspace: Path
 ) -> None:
     original = serving_model(served)
     assert label(served, MISREAD) != RIGHT_TOPIC
     served.send("parking-visitor", MISREAD)
     served.send("parking-visitor", "can I talk to a real person")
 
-    queue = dana.http.get(f"{dana.console.url}/review", timeout=10).text
+    queue = robin.http.get(f"{robin.console.url}/review", timeout=10).text
     assert MISREAD in queue
     assert "followed by a request for a person" in queue
     item = re.search(r'name="item" value="([^"]+)"', queue).group(1)
     assert item.startswith("parking-visitor|")
 
-    response = dana.post("/review/assign", item=item, topic=RIGHT_TOPIC, text=MISREAD)
+    response = robin.post("/review/assign", item=item, topic=RIGHT_TOPIC, text=MISREAD)
     assert response.status_code == 302, response.text
     assert f"    - {MISREAD}\n" in (workspace / "data/faq/preparation.yml").read_text()
-    queue = dana.http.get(f"{dana.console.url}/review", timeout=10).text
+    queue = robin.http.get(f"{robin.console.url}/review", timeout=10).text
     assert f'value="{item}"' not in queue
 
-    assert dana.post("/training/start").status_code == 302
-    run = finished_run(dana)
-    page = dana.http.get(f"{dana.console.url}/training", timeout=10).text
+    assert robin.post("/training/start").status_code == 302
+    run = finished_run(robin)
+    page = robin.http.get(f"{robin.console.url}/training", timeout=10).text
     assert run["status"] == "deployed", page
     assert serving_model(served) != original
     assert serving_model(served).startswith(f"candidate-{run['id']}-")
     assert label(served, MISREAD) == RIGHT_TOPIC
 
     # One action puts the previous model back.
-    assert dana.post("/training/rollback").status_code == 302
+    assert robin.post("/training/rollback").status_code == 302
     assert serving_model(served) == original
     assert label(served, MISREAD) != RIGHT_TOPIC
 
 
 def test_a_candidate_that_misses_crisis_messages_is_refused(
-    served: Assistant, environment: dict[str, str], workspace: Path, dana: StaffMember
+    served: Assistant, environment: dict[str, str], workspace: Path, robin: StaffMember
 ) -> None:
     before = serving_model(served)
     crisis_file = workspace / "data/nlu/crisis.yml"
     crisis_file.write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
 
     result = subprocess.run(
-        [str(VENV_BIN / "python"), "-m", "clinic.training", "train", "--by", "dana"],
+        [str(VENV_BIN / "python"), "-m", "clinic.training", "train", "--by", "robin"],
         cwd=workspace,
         env={**environment, "RASA_URL": served.url, "RASA_AUTH_TOKEN": served.token},
         capture_output=True,
@@ -159,5 +159,5 @@ def test_a_candidate_that_misses_crisis_messages_is_refused(
     assert "Crisis messages" in result.stdout
     assert serving_model(served) == before
     assert label(served, "I want to kill myself") == "crisis"
-    page = dana.http.get(f"{dana.console.url}/training", timeout=10).text
+    page = robin.http.get(f"{robin.console.url}/training", timeout=10).text
     assert "Not put live, because" in page

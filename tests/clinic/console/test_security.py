@@ -21,6 +21,7 @@ EXAMPLE_VALUES = {
     "reference": "CB-ABCDEF",
     "flag_id": "1",
     "conversation_id": "someone",
+    "name": "faq/cost",
 }
 
 
