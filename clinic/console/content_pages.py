@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -215,3 +216,81 @@ def close_review_item(
             examples[0] if examples else None,
             _username(request),
         )
+
+
+# --- the assistant's other replies (greeting, crisis, booking questions, ...) ----
+
+
+def reply_path(name: str) -> str:
+    return f"/content/replies/{quote(name, safe='')}"
+
+
+@routes.get("/content/replies")
+async def replies_page(request: web.Request) -> web.Response:
+    responses = await asyncio.to_thread(_repository(request).all_responses)
+    replies = [
+        response
+        for name, response in sorted(responses.items())
+        if "/" not in name  # FAQ and out-of-scope answers are on their topic's page
+    ]
+    return render(request, "replies.html", replies=replies, reply_path=reply_path)
+
+
+async def render_reply(
+    request: web.Request,
+    name: str,
+    problems: list[Problem] | None = None,
+    draft: dict[str, str] | None = None,
+) -> web.Response:
+    try:
+        response = await asyncio.to_thread(_repository(request).response, name)
+    except TopicNotFound:
+        raise web.HTTPNotFound(text="no such reply") from None
+    draft = draft or {}
+    texts = {
+        answer.variant: draft["text"]
+        if draft.get("variant") == str(answer.variant)
+        else answer.text
+        for answer in response.variants
+    }
+    previews = {
+        variant: await asyncio.to_thread(preview_answer, text)
+        for variant, text in texts.items()
+    }
+    return render(
+        request,
+        "reply.html",
+        status=422 if problems else 200,
+        response=response,
+        texts=texts,
+        previews=previews,
+        problems=problems or [],
+        reply_path=reply_path,
+        saved=request.query.get("saved", ""),
+    )
+
+
+@routes.get("/content/replies/{name}")
+async def reply_page(request: web.Request) -> web.Response:
+    return await render_reply(request, request.match_info["name"])
+
+
+@routes.post("/content/replies/{name}")
+async def save_reply(request: web.Request) -> web.Response:
+    name = request.match_info["name"]
+    data = await form(request)
+    draft = {"variant": data.get("variant", ""), "text": data.get("text", "").strip()}
+    try:
+        variant = int(draft["variant"])
+    except ValueError:
+        raise web.HTTPBadRequest(text="which variant?") from None
+    if data.get("action") == "preview":
+        return await render_reply(request, name, draft=draft)
+    editor: ContentEditor = request.app[EDITOR]
+    try:
+        await asyncio.to_thread(
+            editor.set_response_text, name, draft["text"], _username(request), variant
+        )
+    except ContentRejected as rejected:
+        return await render_reply(request, name, rejected.problems, draft)
+    raise back_to(f"{reply_path(name)}?saved=1")

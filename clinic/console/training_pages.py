@@ -21,6 +21,7 @@ from clinic.training.job import (
     NothingToRollBack,
     TrainingSettings,
     roll_back,
+    rollback_target,
 )
 from clinic.training.serving import ServingError
 
@@ -45,17 +46,41 @@ def job_environment(settings: TrainingSettings) -> dict[str, str]:
 async def start_job(app: web.Application, run_id: int) -> None:
     """Trains in a process of its own: the console stays responsive and the
     assistant keeps serving."""
-    settings = app[TRAINING]
+    settings, engine = app[TRAINING], app[ENGINE]
     settings.log_dir.mkdir(parents=True, exist_ok=True)
-    log = (settings.log_dir / f"training-job-{run_id}.log").open("w")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "clinic.training", "job", str(run_id),
-        cwd=settings.root, env=job_environment(settings), stdout=log, stderr=log,
-    )  # fmt: skip
-    log.close()
-    waiter = asyncio.create_task(process.wait())
-    app[JOBS].add(waiter)  # kept so the process is reaped, not garbage-collected
-    waiter.add_done_callback(app[JOBS].discard)
+    log_path = settings.log_dir / f"training-job-{run_id}.log"
+    try:
+        with log_path.open("w") as log:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "clinic.training",
+                "job",
+                str(run_id),
+                cwd=settings.root,
+                env=job_environment(settings),
+                stdout=log,
+                stderr=log,
+            )
+    except OSError as error:
+        await asyncio.to_thread(
+            runs.fail_if_unfinished, engine, run_id, f"could not start: {error}"
+        )
+        raise
+    watcher = asyncio.create_task(watch_job(engine, process, run_id, log_path))
+    app[JOBS].add(watcher)  # kept so the process is reaped, not garbage-collected
+    watcher.add_done_callback(app[JOBS].discard)
+
+
+async def watch_job(
+    engine: object, process: asyncio.subprocess.Process, run_id: int, log: Path
+) -> None:
+    """A job killed before it could say so (out of memory, a signal) must not
+    leave its run "in progress" and training blocked."""
+    code = await process.wait()
+    why = f"The training process stopped unexpectedly (exit code {code}); see {log}"
+    if await asyncio.to_thread(runs.fail_if_unfinished, engine, run_id, why):
+        logger.error("training run %s: %s", run_id, why)
 
 
 def model_name(path: str | None) -> str:
@@ -70,13 +95,14 @@ async def training_state(request: web.Request) -> dict[str, Any]:
         serving = await asyncio.to_thread(request.app[TRAINING].server().serving_model)
     except ServingError as error:
         serving = f"unknown ({error})"
-    latest = history[0] if history else None
+    active = await asyncio.to_thread(runs.active_run, engine)
+    target = await asyncio.to_thread(rollback_target, engine)
     return {
         "runs": recent,
         "deployments": history,
         "serving": model_name(serving),
-        "can_roll_back": bool(latest and latest["previous_model_path"]),
-        "active": next((run for run in recent if run["status"] in runs.ACTIVE), None),
+        "rollback_to": model_name(str(target)) if target and not active else "",
+        "active": active,
     }
 
 
@@ -98,6 +124,7 @@ async def training_status(request: web.Request) -> web.Response:
     """What the page polls while a run is under way."""
     state = await training_state(request)
     run = state["runs"][0] if state["runs"] else None
+    active = state["active"]
     return web.json_response(
         {
             "serving": state["serving"],
@@ -105,7 +132,7 @@ async def training_status(request: web.Request) -> web.Response:
                 "id": run["id"],
                 "status": run["status"],
                 "progress": run["progress"],
-                "active": run["status"] in runs.ACTIVE,
+                "active": bool(active and active["id"] == run["id"]),
             }
             if run
             else None,

@@ -43,8 +43,11 @@ PERSONAL_SLOTS = (
     "callback_first_name",
     "callback_contact",
 )
-# Event types the queue reads; everything else (actions, loops...) is skipped.
-READ_TYPES = ("user", "bot", "slot", "session_started", "restart")
+# While a form asks the visitor for something (name, contact, hopes...), the
+# answer is personal and never a training example: not reviewable.
+REQUESTED_SLOT = "requested_slot"
+# Event types the queue reads; everything else (actions...) is skipped.
+READ_TYPES = ("user", "bot", "slot", "active_loop", "session_started", "restart")
 
 events = sa.table(
     "events",
@@ -254,15 +257,21 @@ def _read_conversation(rows: Iterable[Any]) -> tuple[list[Turn], list[_Message]]
     turns: list[Turn] = []
     messages: list[_Message] = []
     handoff_state: Any = None
+    form: Any = None
     for row in rows:
         data = _decoded(row.data)
         if row.type_name in ("session_started", "restart"):
-            handoff_state = None  # slots carried over are set again after it
+            handoff_state = form = None  # slots carried over are set again after it
+        elif row.type_name == "active_loop":
+            form = data.get("name")
         elif row.type_name == "slot":
             if data.get("name") == HANDOFF_STATE_SLOT:
                 handoff_state = data.get("value")
+            elif data.get("name") == REQUESTED_SLOT:
+                form = form or data.get("value")
         elif row.type_name == "user":
-            message = _visitor_message(row, data, len(turns), handoff_state)
+            private = handoff_state or form
+            message = _visitor_message(row, data, len(turns), private)
             if message is None:
                 continue
             if messages and messages[-1].next_intent is None:
@@ -280,8 +289,9 @@ def _read_conversation(rows: Iterable[Any]) -> tuple[list[Turn], list[_Message]]
 
 
 def _visitor_message(
-    row: Any, data: dict[str, Any], turn_index: int, handoff_state: Any
+    row: Any, data: dict[str, Any], turn_index: int, private: Any
 ) -> _Message | None:
+    """``private``: sent to staff, or in answer to a form's question."""
     text = str(data.get("text") or "")
     if not text.strip() or text.startswith("EXTERNAL:"):
         return None  # reminders and the console's events, not the visitor
@@ -295,7 +305,7 @@ def _visitor_message(
         predicted=predicted,
         # Unclassified (no NLU ran): not judged on confidence, as in SQL.
         confidence=float(intent.get("confidence", 1.0) or 0.0),
-        reviewable=typed and not handoff_state and intent.get("name") != CRISIS_INTENT,
+        reviewable=typed and not private and intent.get("name") != CRISIS_INTENT,
         turn_index=turn_index,
     )
 

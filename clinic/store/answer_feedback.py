@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from clinic.store.models import answer_feedback
@@ -14,23 +14,46 @@ from clinic.store.rows import row_in_utc
 
 RATINGS = ("down", "up")
 MAX_RATED_TEXT = 2000
+# More than any visitor rates in one conversation.
+MAX_RATINGS_PER_CONVERSATION = 100
 
 
 def record_feedback(
     engine: Engine, conversation_id: str, rating: str, bot_text: str
 ) -> int:
-    """Stores one rating of one answer and returns its id."""
+    """Stores one rating of one answer and returns its id.
+
+    The same rating of the same answer is stored once, and a conversation keeps
+    at most MAX_RATINGS_PER_CONVERSATION: a script repeating the event cannot
+    fill the database.
+    """
     if rating not in RATINGS:
         raise ValueError(f"unknown rating {rating!r}; expected one of {RATINGS}")
     if not bot_text.strip():
         raise ValueError("the rated answer's text is empty")
+    bot_text = bot_text[:MAX_RATED_TEXT]
+    in_conversation = answer_feedback.c.conversation_id == conversation_id
     with engine.begin() as connection:
+        same = connection.execute(
+            select(answer_feedback.c.id).where(
+                in_conversation,
+                answer_feedback.c.rating == rating,
+                answer_feedback.c.bot_text == bot_text,
+            )
+        ).first()
+        if same is not None:
+            return int(same.id)
+        count = connection.execute(
+            select(func.count()).select_from(answer_feedback).where(in_conversation)
+        ).scalar_one()
+        if count >= MAX_RATINGS_PER_CONVERSATION:
+            raise ValueError(f"{conversation_id}: too many ratings, ignored")
         result = connection.execute(
             insert(answer_feedback).values(
                 created_at=datetime.now(timezone.utc),
                 conversation_id=conversation_id,
                 rating=rating,
-                bot_text=bot_text[:MAX_RATED_TEXT],
+                bot_text=bot_text,
             )
         )
         return int(result.inserted_primary_key[0])

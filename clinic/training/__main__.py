@@ -75,9 +75,29 @@ def status(settings: TrainingSettings) -> int:
     return 0
 
 
+# What developers change (staff change data/ only): a model put live before one
+# of these changed was trained for an older assistant.
+DEVELOPER_INPUTS = (
+    "config.yml",
+    "domain",
+    "uv.lock",
+    "clinic/components",
+    "clinic/nlp",
+)
+
+
+def newest_developer_change(root: Path) -> float:
+    paths = [root / name for name in DEVELOPER_INPUTS]
+    files = [f for p in paths for f in ([p] if p.is_file() else p.rglob("*.*"))]
+    return max((f.stat().st_mtime for f in files if f.is_file()), default=0.0)
+
+
 def live_model(settings: TrainingSettings) -> int:
+    """Prints the model staff last put live, if it still fits the project."""
     latest = runs.latest_deployment(engine_for(settings.database_url))
     if latest is None or not Path(latest["model_path"]).is_file():
+        return 1
+    if latest["created_at"].timestamp() < newest_developer_change(settings.root):
         return 1
     print(latest["model_path"])
     return 0

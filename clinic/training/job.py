@@ -27,7 +27,7 @@ from clinic.training.figures import (
     measure_model,
 )
 from clinic.training.gate import judge
-from clinic.training.serving import RasaServer
+from clinic.training.serving import RasaServer, ServingError
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +74,13 @@ class TrainingFailed(RuntimeError):
 def find_model(settings: TrainingSettings, engine: Engine, name: str) -> Path | None:
     """The path of the model file the server reports serving."""
     for deployment in runs.deployments(engine, limit=50):
-        if Path(deployment["model_path"]).name == Path(name).name:
-            return Path(deployment["model_path"])
-    started_with = os.environ.get("CLINIC_MODEL")
-    if started_with and Path(started_with).name == Path(name).name:
-        return Path(started_with)
+        path = Path(deployment["model_path"])
+        if path.name == Path(name).name and path.is_file():
+            return path
+    # The model the assistant was started with (scripts/run.sh, the tests).
+    started_with = Path(os.environ.get("CLINIC_MODEL") or "/nonexistent")
+    if started_with.name == Path(name).name and started_with.is_file():
+        return started_with
     found = sorted(settings.models_dir.rglob(Path(name).name))
     return found[0] if found else None
 
@@ -137,66 +139,106 @@ def _report(candidate: ModelFigures, live: ModelFigures | None) -> dict[str, Any
     }
 
 
+class ServingModelNotFound(RuntimeError):
+    """The server's model file is not on this machine: nothing to compare with."""
+
+
+def serving_model_path(
+    settings: TrainingSettings, engine: Engine, server: RasaServer
+) -> Path | None:
+    name = server.serving_model()
+    if not name:
+        return None  # the server has no model: only crisis recall can be judged
+    live = find_model(settings, engine, name)
+    if live is None:
+        raise ServingModelNotFound(
+            f"The model the assistant is serving ({Path(name).name}) is not in "
+            f"{settings.models_dir}, so a new one cannot be compared with it. "
+            "Ask whoever runs the assistant to restart it with `make run`."
+        )
+    return live
+
+
+def _deploy(
+    engine: Engine,
+    server: RasaServer,
+    run: dict[str, Any],
+    candidate: Path,
+    live: Path | None,
+) -> None:
+    try:
+        server.load(candidate)
+    except ServingError:
+        # A slow swap can time out here and still finish in the server.
+        if Path(server.serving_model()).name != candidate.name:
+            raise
+    runs.record_deployment(
+        engine,
+        run["started_by"],
+        str(candidate),
+        str(live) if live else None,
+        "gate",
+        run["id"],
+    )
+
+
+def _carry_out(settings: TrainingSettings, engine: Engine, run: dict[str, Any]) -> str:
+    run_id, server = run["id"], settings.server()
+    live = serving_model_path(settings, engine, server)
+    runs.update_run(
+        engine,
+        run_id,
+        status="training",
+        live_model=str(live) if live else None,
+        progress="Training a candidate model from the current content",
+    )
+    candidate = train_candidate(settings, run_id)
+    runs.update_run(
+        engine,
+        run_id,
+        status="evaluating",
+        candidate_model=str(candidate),
+        progress="Checking the candidate on held-out questions and crisis messages",
+    )
+    report = _report(
+        figures_of(settings, candidate), figures_of(settings, live) if live else None
+    )
+    if not report["passed"]:
+        runs.update_run(
+            engine,
+            run_id,
+            status="refused",
+            report=report,
+            progress="Not put live: the candidate did worse than the serving model",
+        )
+        return "refused"
+    runs.update_run(
+        engine,
+        run_id,
+        status="deploying",
+        report=report,
+        progress="Putting the new model live",
+    )
+    _deploy(engine, server, run, candidate, live)
+    runs.update_run(engine, run_id, status="deployed", progress="Live")
+    return "deployed"
+
+
 def run_job(settings: TrainingSettings, engine: Engine, run_id: int) -> str:
     """Carries the run through; returns its final status."""
     run = runs.get_run(engine, run_id)
     if run is None:
         raise KeyError(f"no training run {run_id}")
-    server = settings.server()
     try:
-        live_name = server.serving_model()
-        live = find_model(settings, engine, live_name) if live_name else None
-        runs.update_run(
-            engine,
-            run_id,
-            status="training",
-            live_model=str(live) if live else None,
-            progress="Training a candidate model from the current content",
-        )
-        candidate = train_candidate(settings, run_id)
-        runs.update_run(
-            engine,
-            run_id,
-            status="evaluating",
-            candidate_model=str(candidate),
-            progress="Checking the candidate on held-out questions and crisis messages",
-        )
-        report = _report(
-            figures_of(settings, candidate),
-            figures_of(settings, live) if live else None,
-        )
-        if not report["passed"]:
-            runs.update_run(
-                engine,
-                run_id,
-                status="refused",
-                report=report,
-                progress="Not put live: the candidate did worse than the serving model",
-            )
-            return "refused"
-        runs.update_run(
-            engine,
-            run_id,
-            status="deploying",
-            report=report,
-            progress="Putting the new model live",
-        )
-        server.load(candidate)
-        runs.record_deployment(
-            engine,
-            run["started_by"],
-            str(candidate),
-            str(live) if live else None,
-            "gate",
-            run_id,
-        )
-        runs.update_run(engine, run_id, status="deployed", progress="Live")
-        return "deployed"
-    except Exception as error:  # whatever went wrong, the run must not stay "active"
+        return _carry_out(settings, engine, run)
+    except BaseException as error:  # whatever happens, the run must not stay active
         logger.exception("training run %s failed", run_id)
+        message = str(error) or type(error).__name__
         runs.update_run(
-            engine, run_id, status="failed", error=str(error), progress="Failed"
+            engine, run_id, status="failed", error=message, progress="Failed"
         )
+        if not isinstance(error, Exception):
+            raise  # Ctrl-C and exits go on
         return "failed"
 
 
@@ -204,12 +246,26 @@ class NothingToRollBack(RuntimeError):
     """No earlier model is on record."""
 
 
-def roll_back(settings: TrainingSettings, engine: Engine, username: str) -> Path:
-    """Puts the model that served before the latest deployment live again."""
+def rollback_target(engine: Engine) -> Path | None:
+    """The model that served before the last one a training run put live.
+
+    Only a training run's deployment can be undone, once: after a rollback the
+    model that was undone is not offered again (it would undo the rollback).
+    """
     latest = runs.latest_deployment(engine)
-    if latest is None or not latest["previous_model_path"]:
+    if latest is None or latest["kind"] != "gate" or not latest["previous_model_path"]:
+        return None
+    return Path(latest["previous_model_path"])
+
+
+def roll_back(settings: TrainingSettings, engine: Engine, username: str) -> Path:
+    """Puts the model that served before the latest training run's live again."""
+    if runs.active_run(engine) is not None:
+        raise NothingToRollBack("A model is being trained: wait for it to finish.")
+    latest = runs.latest_deployment(engine)
+    previous = rollback_target(engine)
+    if latest is None or previous is None:
         raise NothingToRollBack("There is no earlier model to go back to.")
-    previous = Path(latest["previous_model_path"])
     if not previous.is_file():
         raise NothingToRollBack(f"The earlier model's file is gone: {previous}")
     settings.server().load(previous)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -51,9 +52,14 @@ def active_run(engine: Engine) -> dict[str, Any] | None:
         return _active_run(connection)
 
 
+# Check-then-insert is not atomic in SQL: in one process (the console, where two
+# staff or a double-click could race) this lock makes it so.
+_START_LOCK = threading.Lock()
+
+
 def start_run(engine: Engine, started_by: str) -> int:
     """A new queued run; refused while another is under way."""
-    with engine.begin() as connection:
+    with _START_LOCK, engine.begin() as connection:
         if _active_run(connection) is not None:
             raise RunInProgress(
                 "A model is already being trained. Wait for it to finish."
@@ -78,6 +84,15 @@ def update_run(engine: Engine, run_id: int, **values: Any) -> None:
         connection.execute(
             update(training_runs).where(training_runs.c.id == run_id).values(**values)
         )
+
+
+def fail_if_unfinished(engine: Engine, run_id: int, why: str) -> bool:
+    """Marks a run that is still active as failed (its process is gone)."""
+    run = get_run(engine, run_id)
+    if run is None or run["status"] not in ACTIVE:
+        return False
+    update_run(engine, run_id, status="failed", error=why, progress="Failed")
+    return True
 
 
 def get_run(engine: Engine, run_id: int) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import requests
 
 TIMEOUT_SECONDS = 120  # loading a model takes seconds; a busy server longer
+STATUS_TIMEOUT_SECONDS = 5  # the console asks often: it must not wait long
 
 
 class ServingError(RuntimeError):
@@ -22,13 +23,15 @@ class RasaServer:
         self._base_url = base_url.rstrip("/")
         self._token = token
 
-    def _call(self, method: str, path: str, **kwargs: object) -> requests.Response:
+    def _call(
+        self, method: str, path: str, timeout: float = TIMEOUT_SECONDS, **kwargs: object
+    ) -> requests.Response:
         try:
             response = requests.request(
                 method,
                 f"{self._base_url}{path}",
                 params={"token": self._token},
-                timeout=TIMEOUT_SECONDS,
+                timeout=timeout,
                 **kwargs,  # type: ignore[arg-type]
             )
         except requests.RequestException as error:
@@ -44,7 +47,12 @@ class RasaServer:
 
     def serving_model(self) -> str:
         """The file name of the model the server is using."""
-        return str(self._call("GET", "/status").json().get("model_file") or "")
+        return str(
+            self._call("GET", "/status", STATUS_TIMEOUT_SECONDS)
+            .json()
+            .get("model_file")
+            or ""
+        )
 
     def load(self, model_path: Path) -> None:
         """Puts the model live; the server reads it from this path."""

@@ -125,3 +125,21 @@ def test_the_training_page_shows_the_serving_model(
     page.get_by_role("link", name="Training").click()
     expect(page.locator("#serving-model")).to_have_text(model_path.name)
     expect(page.get_by_role("button", name="Train a new model")).to_be_enabled()
+
+
+def test_a_crisis_reply_cannot_lose_its_crisis_help(
+    staff_page: Page, workspace: Path
+) -> None:
+    page = staff_page
+    page.get_by_role("link", name="Content", exact=True).click()
+    page.get_by_role("link", name="Other replies").click()
+    page.get_by_role("link", name="utter_crisis_support", exact=True).click()
+    crisis_file = workspace / "domain/crisis.yml"
+    before = crisis_file.read_text(encoding="utf-8")
+
+    page.get_by_label("Text").first.fill("Please take care of yourself.")
+    page.get_by_role("button", name="Save").first.click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("must keep the crisis help")
+    expect(alert).to_contain_text("{crisis_resources}")
+    assert crisis_file.read_text(encoding="utf-8") == before

@@ -375,3 +375,37 @@ def test_the_preview_fills_in_the_clinic_s_details() -> None:
     assert (
         text == "Call (555) 010-0142 or call or text 988 (Suicide & Crisis Lifeline)."
     )
+
+
+def test_a_preview_of_an_answer_with_a_stray_brace_says_so() -> None:
+    preview = preview_answer("Call us on {phone")
+    assert preview.startswith("Call us on {phone")
+    assert "missing its pair" in preview
+
+
+def test_saving_without_a_change_is_refused_politely(
+    editor: ContentEditor, project: Path
+) -> None:
+    current = ContentRepository(project).topic("faq/cost").answer
+    assert current is not None
+    assert_rejected(
+        editor,
+        project,
+        COST,
+        lambda: editor.set_answer("faq/cost", current.text, "dana"),
+        "Nothing was changed",
+    )
+
+
+def test_a_change_is_kept_and_audited_when_git_cannot_commit(
+    project: Path, sqlite_engine: Engine
+) -> None:
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=dev", "-c", "user.email=dev@x", "commit", "-qm", "0")
+    (project / ".git" / "index.lock").write_text("")  # a developer's git is busy
+    editor = ContentEditor(project, sqlite_engine, git_commit=True)
+    change = editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+    assert change.commit is None
+    assert "Some insurance plans pay" in (project / COST).read_text()
+    assert audit_rows(sqlite_engine) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from rasa.shared.core.events import ActiveLoop
 
 from clinic.review import queue
 from clinic.review.queue import Turn, personal_details, review_item, review_queue
@@ -163,6 +164,31 @@ async def test_buttons_crisis_and_messages_to_staff_are_left_out(
     )
     [item] = review_queue(conversations.engine)
     assert item.text == "what about insurance"
+
+
+async def test_answers_to_a_forms_questions_are_left_out(
+    conversations: Conversations,
+) -> None:
+    """What visitors tell a form (name, contact, hopes) is personal: not an example."""
+    await conversations.save(
+        "visitor-1",
+        [
+            *session_start(T),
+            said("i want to book", T + 1, "book_appointment", 0.9),
+            ActiveLoop("booking_form", timestamp=T + 2),
+            slot("requested_slot", "booking_hopes", T + 2),
+            *answered("What do you hope treatment will help with?", T + 2),
+            said(
+                "my marriage fell apart after my diagnosis", T + 3, "nlu_fallback", 0.2
+            ),
+            slot("requested_slot", None, T + 4),
+            ActiveLoop(None, timestamp=T + 4),
+            said("what about insurance", T + 5, "faq", 0.35, "faq/cost"),
+        ],
+    )
+    [item] = review_queue(conversations.engine)
+    assert item.text == "what about insurance"
+    assert review_item(conversations.engine, "visitor-1", T + 3) is None
 
 
 async def test_a_new_session_ends_a_chat_with_staff(

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from clinic.store.answer_feedback import (
+    MAX_RATINGS_PER_CONVERSATION,
     feedback_for,
     record_feedback,
     unhelpful_answers,
@@ -64,3 +65,16 @@ def test_bad_ratings_are_refused(engine: Engine, rating: str, text: str) -> None
     with pytest.raises(ValueError):
         record_feedback(engine, "visitor-1", rating, text)
     assert feedback_for(engine, "visitor-1") == []
+
+
+def test_the_same_rating_is_stored_once_and_a_conversation_has_a_cap(
+    engine: Engine,
+) -> None:
+    first = record_feedback(engine, "visitor-1", "down", "It costs $450.")
+    assert record_feedback(engine, "visitor-1", "down", "It costs $450.") == first
+    assert len(feedback_for(engine, "visitor-1")) == 1
+    for number in range(1, MAX_RATINGS_PER_CONVERSATION):
+        record_feedback(engine, "visitor-1", "up", f"answer {number}")
+    with pytest.raises(ValueError, match="too many ratings"):
+        record_feedback(engine, "visitor-1", "up", "one more")
+    assert len(feedback_for(engine, "visitor-1")) == MAX_RATINGS_PER_CONVERSATION

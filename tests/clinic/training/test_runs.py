@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from clinic.store.db import make_engine
 from clinic.training import runs
+from clinic.training.job import rollback_target
 from tests.support.servers import migrate
 
 
@@ -43,3 +46,20 @@ def test_deployments_newest_first(engine) -> None:
     latest = runs.latest_deployment(engine)
     assert (latest["model_path"], latest["kind"]) == ("/m/a.tar.gz", "rollback")
     assert [d["username"] for d in runs.deployments(engine)] == ["sam", "dana"]
+
+
+def test_a_run_whose_process_died_is_marked_failed(engine) -> None:
+    run_id = runs.start_run(engine, "dana")
+    assert runs.fail_if_unfinished(engine, run_id, "exit code -9")
+    run = runs.get_run(engine, run_id)
+    assert (run["status"], run["error"]) == ("failed", "exit code -9")
+    assert runs.active_run(engine) is None
+    assert not runs.fail_if_unfinished(engine, run_id, "again")
+
+
+def test_only_a_training_runs_deployment_can_be_rolled_back_once(engine) -> None:
+    assert rollback_target(engine) is None
+    runs.record_deployment(engine, "dana", "/m/new.tar.gz", "/m/old.tar.gz", "gate", 1)
+    assert rollback_target(engine) == Path("/m/old.tar.gz")
+    runs.record_deployment(engine, "dana", "/m/old.tar.gz", "/m/new.tar.gz", "rollback")
+    assert rollback_target(engine) is None, "undoing the rollback is not offered"

@@ -26,6 +26,7 @@ export class Connection {
   private sessionId: string;
   private ready = false;
   private readonly pending = new Set<(result: SendResult) => void>();
+  private readonly heldFeedback: AnswerFeedback[] = [];
 
   constructor(
     config: WidgetConfig,
@@ -83,9 +84,16 @@ export class Connection {
     });
   }
 
-  /** A rating of an answer; the server stores it and replies `feedback_saved`. */
+  /** A rating of an answer; the server stores it and replies `feedback_saved`.
+   * The server accepts it only from a socket in the conversation's room, so a
+   * rating given while the link is down waits for the session to be confirmed
+   * (socket.io's own buffer would send it before the room is joined). */
   sendFeedback(feedback: AnswerFeedback): void {
-    this.socket.emit("answer_feedback", feedback);
+    if (this.ready) {
+      this.socket.emit("answer_feedback", feedback);
+    } else {
+      this.heldFeedback.push(feedback);
+    }
   }
 
   private requestSession(): void {
@@ -96,6 +104,10 @@ export class Connection {
     if (id !== this.sessionId) return;
     this.ready = true;
     this.handlers.status("ready");
+    const held = this.heldFeedback.splice(0);
+    for (const feedback of held) {
+      if (feedback.session_id === this.sessionId) this.socket.emit("answer_feedback", feedback);
+    }
   }
 
   private lost(): void {

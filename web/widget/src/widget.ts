@@ -199,7 +199,7 @@ export class ChatWidget {
     if (status === "ready") void this.flush();
   }
 
-  /** Thanks at once; the rating travels with the link (buffered while it is down). */
+  /** Thanks at once; the rating is sent once the link and session are ready. */
   private rate(entryId: string, rating: Rating): void {
     const state = this.current();
     const feedback = feedbackPayload(state, entryId, rating);
