@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 NAME, EMAIL, PHONE = "(name)", "(email)", "(phone)"
 DEFAULT_REGION = "US"
+DATE_PLACEHOLDER = "(date)"
 
 EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Fallback for numbers phonenumbers does not accept (too short for the region,
@@ -32,7 +33,54 @@ MIN_PHONE_DIGITS = 7
 STRONG_NAME_CUES = (r"my name is", r"my name's", r"name's", r"call me", r"i go by")
 # Phrases also followed by states and feelings: only a capitalised word that is
 # not one of these (nor the clinic's vocabulary) is taken for a name.
-WEAK_NAME_CUES = (r"i'm", "i\u2019m", r"im", r"i am", r"this is")
+WEAK_NAME_CUES = (
+    r"i'm",
+    "i\u2019m",
+    r"im",
+    r"i am",
+    r"this is",
+    r"it's",
+    "it\u2019s",
+    r"it is",
+)
+# "my husband John", "Dr. Patel": a capitalised word after these is a name.
+RELATIONS = (
+    "husband",
+    "wife",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "fiance",
+    "fiancee",
+    "son",
+    "daughter",
+    "child",
+    "kid",
+    "mom",
+    "mum",
+    "mother",
+    "dad",
+    "father",
+    "brother",
+    "sister",
+    "aunt",
+    "uncle",
+    "grandma",
+    "grandpa",
+    "grandmother",
+    "grandfather",
+    "friend",
+    "roommate",
+    "coworker",
+    "boss",
+    "therapist",
+    "psychiatrist",
+    "doctor",
+    "nurse",
+    "counselor",
+    "gp",
+)
+TITLES = ("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor")
 NAME_WORD = "[^\\W\\d_][\\w'\u2019-]*"
 NOT_NAMES_TEXT = """
     a an the not no so very really just still also too quite pretty kind sort
@@ -73,6 +121,7 @@ def scrub(text: str, known: Iterable[str] = (), region: str | None = None) -> st
     """
     text = EMAIL_ADDRESS.sub(EMAIL, text)
     text = _scrub_known(text, known)
+    text = DATE.sub(DATE_PLACEHOLDER, text)
     text = _scrub_phone_numbers(text, region or _default_region())
     return _scrub_introduced_names(text)
 
@@ -161,6 +210,16 @@ WEAK_NAME = re.compile(
     rf"\b(?P<cue>{_cue_pattern(WEAK_NAME_CUES)})\s+(?P<name>{NAME_WORD})", re.IGNORECASE
 )
 # A capitalised word right after a scrubbed name is its surname ("Sam Lee").
+RELATED_NAME = re.compile(
+    rf"\b(?P<cue>(?:my|our|his|her|their)\s+(?:{'|'.join(RELATIONS)})),?"
+    rf"\s+(?P<name>{NAME_WORD})",
+    re.IGNORECASE,
+)
+TITLED_NAME = re.compile(
+    rf"\b(?P<cue>(?:{'|'.join(TITLES)})\.?)\s+(?P<name>{NAME_WORD})", re.IGNORECASE
+)
+# Dates (a birthday is personal): 12/05/1990, 5-12-90, 1990-05-12.
+DATE = re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b")
 SURNAME = re.compile(rf"{re.escape(NAME)}(?P<gap>\s+)(?P<name>{NAME_WORD})")
 
 
@@ -191,5 +250,10 @@ def _drop_surname(match: re.Match[str]) -> str:
 
 def _scrub_introduced_names(text: str) -> str:
     text = STRONG_NAME.sub(lambda m: _replace_name(m, capitalised_only=False), text)
-    text = WEAK_NAME.sub(lambda m: _replace_name(m, capitalised_only=True), text)
+    # "Dr. Patel" as a whole, first: else "this is Dr" would take the title.
+    text = TITLED_NAME.sub(
+        lambda m: NAME if _is_name(m.group("name"), True) else m.group(0), text
+    )
+    for cued in (WEAK_NAME, RELATED_NAME):
+        text = cued.sub(lambda m: _replace_name(m, capitalised_only=True), text)
     return SURNAME.sub(_drop_surname, text)

@@ -75,7 +75,6 @@ def test_introduced_names(text: str, scrubbed: str) -> None:
         "call me anytime",
         "my name is not important",
         "a session is 40 minutes and costs $450 for 6 sessions",
-        "I started on 2024-01-15",
         "I'm 34 and have tried 3 SSRIs",
     ],
 )
@@ -101,3 +100,23 @@ def test_empty_known_values_are_ignored() -> None:
 
 def test_the_region_defaults_to_the_clinics() -> None:
     assert scrub("call 415-555-0132") == "call (phone)"
+
+
+@pytest.mark.parametrize(
+    ("text", "scrubbed"),
+    [
+        ("this is Dr. Patel referring a patient", "this is (name) referring a patient"),
+        (
+            "my therapist, Dr Amy Wong, suggested it",
+            "my therapist, (name), suggested it",
+        ),
+        ("can my husband John drive me home", "can my husband (name) drive me home"),
+        ("hi it's Maria here", "hi it's (name) here"),
+        ("my birthday is 04/12/1990", "my birthday is (date)"),
+        ("I started on 2024-01-15", "I started on (date)"),
+        ("my doctor said I should try it", "my doctor said I should try it"),
+        ("it's Ketamine right?", "it's Ketamine right?"),
+    ],
+)
+def test_titles_relatives_and_dates_are_scrubbed(text: str, scrubbed: str) -> None:
+    assert scrub(text) == scrubbed
