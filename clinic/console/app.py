@@ -408,7 +408,6 @@ def create_app(config: ConsoleConfig) -> web.Application:
         rasa_url=config.rasa_url,
         rasa_token=config.rasa_token,
     )
-    app[training_pages.JOBS] = set()
     app[THROTTLE] = LoginThrottle()
     app.add_routes(routes)
     for pages in (content_pages, review_pages, training_pages):

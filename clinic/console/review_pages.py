@@ -54,7 +54,10 @@ async def render_queue(
     engine = request.app[ENGINE]
     items = await asyncio.to_thread(_queue_with_suggestions, engine)
     repository = ContentRepository(request.app[EDITOR].root)
-    topics = [topic.name for topic in await asyncio.to_thread(repository.topics)]
+    topics = [
+        (topic.name, topic.description)
+        for topic in await asyncio.to_thread(repository.topics)
+    ]
     return render(
         request,
         "review.html",

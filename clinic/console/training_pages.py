@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,7 +29,6 @@ from clinic.training.serving import ServingError
 
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
-JOBS = web.AppKey("training_jobs", set)
 
 
 def job_environment(settings: TrainingSettings) -> dict[str, str]:
@@ -43,43 +44,47 @@ def job_environment(settings: TrainingSettings) -> dict[str, str]:
     }
 
 
+def launch_job(settings: TrainingSettings, run_id: int) -> subprocess.Popen[bytes]:
+    # subprocess, not asyncio's: importing Rasa (the content checks do) installs
+    # uvloop's event loop policy under the running loop, and asyncio's child
+    # watcher then refuses to start processes.
+    settings.log_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.log_dir / f"training-job-{run_id}.log").open("wb") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "clinic.training", "job", str(run_id)],
+            cwd=settings.root,
+            env=job_environment(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
 async def start_job(app: web.Application, run_id: int) -> None:
     """Trains in a process of its own: the console stays responsive and the
     assistant keeps serving."""
     settings, engine = app[TRAINING], app[ENGINE]
-    settings.log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = settings.log_dir / f"training-job-{run_id}.log"
     try:
-        with log_path.open("w") as log:
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "clinic.training",
-                "job",
-                str(run_id),
-                cwd=settings.root,
-                env=job_environment(settings),
-                stdout=log,
-                stderr=log,
-            )
-    except OSError as error:
+        process = await asyncio.to_thread(launch_job, settings, run_id)
+    except Exception as error:  # the run must not stay queued, blocking training
         await asyncio.to_thread(
             runs.fail_if_unfinished, engine, run_id, f"could not start: {error}"
         )
         raise
-    watcher = asyncio.create_task(watch_job(engine, process, run_id, log_path))
-    app[JOBS].add(watcher)  # kept so the process is reaped, not garbage-collected
-    watcher.add_done_callback(app[JOBS].discard)
+    # A daemon thread reaps the process: the console can stop while it trains.
+    threading.Thread(
+        target=watch_job, args=(engine, process, run_id), daemon=True
+    ).start()
 
 
-async def watch_job(
-    engine: object, process: asyncio.subprocess.Process, run_id: int, log: Path
-) -> None:
+def watch_job(engine: object, process: subprocess.Popen[bytes], run_id: int) -> None:
     """A job killed before it could say so (out of memory, a signal) must not
     leave its run "in progress" and training blocked."""
-    code = await process.wait()
-    why = f"The training process stopped unexpectedly (exit code {code}); see {log}"
-    if await asyncio.to_thread(runs.fail_if_unfinished, engine, run_id, why):
+    code = process.wait()
+    why = (
+        f"The training process stopped unexpectedly (exit code {code}); "
+        f"see var/log/training-job-{run_id}.log"
+    )
+    if runs.fail_if_unfinished(engine, run_id, why):  # type: ignore[arg-type]
         logger.error("training run %s: %s", run_id, why)
 
 
