@@ -11,17 +11,6 @@ from sqlalchemy.engine import Engine
 
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
-from tests.support.services import fresh_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clinic.db'}"
-    else:
-        with fresh_postgres_database() as url:
-            yield url
-
 
 PROJECT = Path(__file__).resolve().parents[3]
 PROJECT_PARTS = ("data", "domain", "config.yml", "config")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -14,16 +14,6 @@ from sqlalchemy.engine import Engine
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
 from tests.clinic.store.test_tracker_store import store_from_endpoints
-from tests.support.services import fresh_postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'clinic.db'}"
-    else:
-        with fresh_postgres_database() as url:
-            yield url
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -15,16 +14,6 @@ from clinic.store.answer_feedback import (
     unhelpful_answers,
     unhelpful_texts,
 )
-from clinic.store.db import make_engine
-from clinic.store.migrate import upgrade
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_ratings_are_kept_per_conversation_oldest_first(engine: Engine) -> None:

@@ -51,14 +51,6 @@ def booking(conversation_id: str = "visitor-1", **changes: object) -> BookingReq
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def sqlite_engine(tmp_path) -> Iterator[Engine]:
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     upgrade(url)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -49,14 +48,6 @@ def callback(conversation_id: str = "visitor-1", **changes: object) -> HandoffTi
 
 def live(conversation_id: str = "visitor-9") -> HandoffTicket:
     return HandoffTicket(conversation_id, kind="live", reason="misunderstood")
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_migrations_create_the_table_with_a_unique_reference(engine: Engine) -> None:

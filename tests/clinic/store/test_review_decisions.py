@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.engine import Engine
 
-from clinic.store.db import make_engine
-from clinic.store.migrate import upgrade
 from clinic.store.review_decisions import decided, recent_decisions, record_decision
 
 # A real UserUttered timestamp: all its digits must survive the round trip.
 TIMESTAMP = 1764501234.5678913
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_decided_messages_are_found_by_their_exact_timestamp(engine: Engine) -> None:

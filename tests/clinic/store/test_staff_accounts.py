@@ -7,8 +7,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.engine import Engine
 
-from clinic.store.db import make_engine
-from clinic.store.migrate import upgrade
 from clinic.store.staff_accounts import (
     PRESENCE_TIMEOUT,
     AccountError,
@@ -26,14 +24,6 @@ from clinic.store.staff_accounts import (
 )
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def engine(database_url: str) -> Engine:
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_the_password_is_stored_hashed_and_checked(engine: Engine) -> None:

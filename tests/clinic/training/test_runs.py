@@ -6,18 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic.store.db import make_engine
 from clinic.training import runs
 from clinic.training.job import rollback_target
-from tests.support.servers import migrate
-
-
-@pytest.fixture
-def engine(database_url: str):
-    migrate(database_url)
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 def test_a_run_moves_through_its_states_and_keeps_its_report(engine) -> None:
