@@ -110,4 +110,9 @@ export const ICONS = {
   close: "M6 6l12 12M18 6L6 18",
   minimise: "M6 9l6 6 6-6",
   restore: "M6 15l6-6 6 6",
+  // Thumbs from Feather icons (MIT): drawn, not emoji, which some devices lack.
+  thumbsUp:
+    "M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3",
+  thumbsDown:
+    "M10 15v4a3 3 0 0 0 3 3l4-9V2H5.72a2 2 0 0 0-2 1.7l-1.38 9a2 2 0 0 0 2 2.3zm7-13h2.67A2.31 2.31 0 0 1 22 4v7a2.31 2.31 0 0 1-2.33 2H17",
 };

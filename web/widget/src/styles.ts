@@ -128,7 +128,7 @@ button { cursor: pointer; }
 .rate button {
   display: inline-grid; place-items: center; min-width: 44px; min-height: 44px; padding: 0;
   border: 1px solid transparent; border-radius: 999px; background: transparent;
-  font-size: 18px; line-height: 1;
+  font-size: 18px; line-height: 1; color: var(--muted);
 }
 .rate button:hover { background: var(--bubble); border-color: var(--line); }
 .rated { margin: 0; padding: 6px 2px; color: var(--muted); font-size: 14px; }

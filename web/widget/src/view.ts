@@ -32,9 +32,9 @@ interface Drawn {
   signature: string;
 }
 
-const RATE_BUTTONS: { rating: Rating; symbol: string; title: string; label: string }[] = [
-  { rating: "up", symbol: "👍", title: "Helpful", label: "This answer helped" },
-  { rating: "down", symbol: "👎", title: "Not helpful", label: "This answer did not help" },
+const RATE_BUTTONS: { rating: Rating; path: string; title: string; label: string }[] = [
+  { rating: "up", path: ICONS.thumbsUp, title: "Helpful", label: "This answer helped" },
+  { rating: "down", path: ICONS.thumbsDown, title: "Not helpful", label: "This answer did not help" },
 ];
 const RATED_TEXT = "Thanks for telling us.";
 
@@ -308,7 +308,7 @@ export class View {
             "data-rating": choice.rating,
           },
         },
-        el("span", { text: choice.symbol, attrs: { "aria-hidden": "true" } }),
+        icon(choice.path),
       );
       button.addEventListener("click", () => this.rate(entry.id, choice.rating));
       group.append(button);
