@@ -31,7 +31,34 @@ async function buildWidget() {
   writeFileSync(join(root, "dist", `${BUNDLE}.gz`), gzipSync(bundle, { level: 9 }));
 }
 
-/** The licence text of every npm package that ended up in the bundle. */
+// Drawn into src/dom.ts (ICONS.thumbsUp, ICONS.thumbsDown), not an npm package.
+const FEATHER = `feather icons: the thumbs-up and thumbs-down paths (MIT)
+
+The MIT License (MIT)
+
+Copyright (c) 2013-2017 Cole Bemis
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.
+`;
+
+/** The licence text of every npm package that ended up in the bundle, and of
+ * the icons drawn into it. */
 function licenses(metafile) {
   const packages = new Set();
   for (const input of Object.keys(metafile.inputs)) {
@@ -44,7 +71,7 @@ function licenses(metafile) {
     const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
     const text = file ? readFileSync(join(dir, file), "utf8").trim() : `${license}`;
     return `${name}@${version} (${license})\n\n${text}\n`;
-  }).join("\n" + "-".repeat(72) + "\n\n");
+  }).concat([FEATHER]).join("\n" + "-".repeat(72) + "\n\n");
 }
 
 async function buildTests() {
