@@ -8,6 +8,7 @@ resources and links. Messages are for clinic staff and say what to do.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 import threading
@@ -517,12 +518,20 @@ def payload_problem(payload: str, intents: frozenset[str]) -> str:
     return ""
 
 
+def suggested_placeholder(name: str, placeholders: frozenset[str]) -> str:
+    """ " (did you mean {clinic_phone}?)" for {phone}, or nothing."""
+    containing = sorted(p for p in placeholders if name and name.lower() in p)
+    close = containing or difflib.get_close_matches(name, sorted(placeholders), n=1)
+    return f" (did you mean {{{close[0]}}}?)" if close else ""
+
+
 def placeholder_problems(text: str, placeholders: frozenset[str]) -> list[str]:
     unknown = sorted(
         {name for name in PLACEHOLDER.findall(text) if name not in placeholders}
     )
     found = [
         f"{{{name}}} is not a clinic detail the assistant can fill in"
+        + suggested_placeholder(name, placeholders)
         for name in unknown
     ]
     if text.count("{") != text.count("}"):

@@ -143,3 +143,38 @@ def test_a_crisis_reply_cannot_lose_its_crisis_help(
     expect(alert).to_contain_text("must keep the crisis help")
     expect(alert).to_contain_text("{crisis_resources}")
     assert crisis_file.read_text(encoding="utf-8") == before
+
+
+def test_a_reviewed_message_can_start_a_new_topic(
+    staff_page: Page, assistant: Assistant, workspace: Path
+) -> None:
+    visitor = f"review-{uuid.uuid4().hex[:8]}"
+    assistant.send(visitor, "do you validate parking tickets")
+    assistant.send(visitor, "I'd like to talk to a person")
+
+    page = staff_page
+    page.get_by_role("link", name="Review").click()
+    item = page.locator(".review-item", has_text="validate parking tickets")
+    item.get_by_label("Right topic").select_option(label="A new topic…")
+    item.get_by_role("button", name="Add as example").click()
+
+    expect(page.get_by_role("heading", name="Add a new question topic")).to_be_visible()
+    examples = page.get_by_label("Example questions, one per line")
+    expect(examples).to_have_value("do you validate parking tickets")
+    more = [f"is parking free at the clinic on day {n}" for n in range(1, 20)]
+    examples.fill("\n".join(["do you validate parking tickets", *more]))
+    page.get_by_label("Short name").fill("parking")
+    page.get_by_label("What it covers").fill("where to park, parking costs")
+    answer = page.get_by_label("Approved answer")
+    answer.fill("Parking is free in our car park. If it is full, call us on {phone}.")
+    page.get_by_role("button", name="Add topic").click()
+    expect(page.get_by_role("alert")).to_contain_text("did you mean {clinic_phone}?")
+    answer.fill("Parking is free in our car park. If it is full, call {clinic_phone}.")
+    page.get_by_role("button", name="Add topic").click()
+
+    expect(page.get_by_role("heading", name="faq/parking")).to_be_visible()
+    topic_file = (workspace / "data/faq/parking.yml").read_text(encoding="utf-8")
+    assert "intent: faq/parking" in topic_file
+    assert "utter_faq/parking" in topic_file
+    page.get_by_role("link", name="Review").click()
+    expect(page.locator(".review-item", has_text="validate parking")).to_have_count(0)
