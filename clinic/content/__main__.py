@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from clinic.content.validation import Problem, summary, validate_project
 
 
 def describe(problem: Problem) -> str:
-    detail = f"\n    ({problem.detail})" if problem.detail else ""
+    shown = problem.detail and problem.detail not in problem.message
+    detail = f"\n    ({problem.detail})" if shown else ""
     return f"- {problem.message}{detail}"
 
 
@@ -34,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["validate"])
     parser.add_argument("--root", type=Path, default=Path("."), help="project root")
     args = parser.parse_args(argv)
+    # Rasa's dependencies warn about their own deprecations on import: not ours.
+    warnings.simplefilter("ignore", DeprecationWarning)
     return validate(args.root)
 
 
