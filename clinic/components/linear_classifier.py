@@ -58,6 +58,10 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "classifier.skops"
 RESPONSES_FILE = "responses.json"
+# The n-gram vocabularies, kept out of the skops file: skops writes each entry as
+# a typed JSON object (20 MB for 29,000 n-grams), and reading that back was the
+# largest memory peak of the server's start (docs/performance.md).
+VOCABULARIES_FILE = "vocabularies.json"
 RESPONSE_KEY_SEPARATOR = "/"
 NEUTRAL_LEMMAS = frozenset({IDIOM_LEMMA, BEREAVEMENT_LEMMA})
 # Types beyond skops' defaults a stored classifier holds; others are refused.
@@ -117,6 +121,27 @@ def build_model(config: dict[str, Any]) -> Pipeline:
         svm, method="sigmoid", cv=config["calibration_folds"], ensemble=False
     )
     return make_pipeline(make_union(characters, words), calibrated)
+
+
+def vectorizers(model: Pipeline) -> list[Any]:
+    """The pipeline's TF-IDF vectorizers, in order."""
+    return [transformer for _, transformer in model[0].transformer_list]
+
+
+def take_vocabularies(model: Pipeline) -> list[dict[str, int]]:
+    """Removes each vectorizer's vocabulary from the model and returns them."""
+    taken = []
+    for vectorizer in vectorizers(model):
+        taken.append(
+            {term: int(index) for term, index in vectorizer.vocabulary_.items()}
+        )
+        del vectorizer.vocabulary_
+    return taken
+
+
+def give_vocabularies(model: Pipeline, vocabularies: list[dict[str, int]]) -> None:
+    for vectorizer, vocabulary in zip(vectorizers(model), vocabularies, strict=True):
+        vectorizer.vocabulary_ = vocabulary
 
 
 def probabilities_of(model: Pipeline, text: str) -> np.ndarray:
@@ -287,7 +312,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         import skops.io as sio
 
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / MODEL_FILE)
+            trained = self._model is not None
+            vocabularies = take_vocabularies(self._model) if trained else []
+            try:
+                sio.dump(self._model, directory / MODEL_FILE)
+            finally:
+                if trained:
+                    give_vocabularies(self._model, vocabularies)
+            dump_obj_as_json_to_file(directory / VOCABULARIES_FILE, vocabularies)
             dump_obj_as_json_to_file(directory / RESPONSES_FILE, self._responses)
 
     @classmethod
@@ -304,6 +336,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         try:
             with model_storage.read_from(resource) as directory:
                 model = sio.load(directory / MODEL_FILE, trusted=TRUSTED_TYPES)
+                # Models stored before the vocabularies had a file of their own
+                # keep them inside.
+                if model is not None and (directory / VOCABULARIES_FILE).is_file():
+                    give_vocabularies(
+                        model, read_json_file(directory / VOCABULARIES_FILE)
+                    )
                 responses = read_json_file(directory / RESPONSES_FILE)
         except ValueError:
             logger.warning("No trained intent classifier in %s.", resource.name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +19,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
 from clinic.components.linear_classifier import (
+    MODEL_FILE,
+    VOCABULARIES_FILE,
     LinearIntentClassifier,
     normalised_text,
     probabilities_of,
@@ -124,3 +128,18 @@ def test_an_empty_message_still_gets_an_unsure_intent(
 ) -> None:
     message = labelled(trained, nlp, text)
     assert message.get(INTENT)["confidence"] < 0.1
+
+
+def test_the_vocabularies_are_stored_beside_the_classifier_not_inside_it(
+    trained: LinearIntentClassifier, storage: LocalModelStorage
+) -> None:
+    """skops would write each n-gram as a typed JSON object; reading 29,000 of
+    them back was the largest memory peak of the server's start."""
+    with storage.read_from(Resource("linear_classifier")) as directory:
+        vocabularies = json.loads((directory / VOCABULARIES_FILE).read_text())
+        with zipfile.ZipFile(directory / MODEL_FILE) as stored:
+            schema = stored.read("schema.json").decode()
+    characters, words = vocabularies
+    assert "ketamine" in words
+    assert len(characters) > 10_000
+    assert '"ketamine"' not in schema
