@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from clinic.console import review_pages
 from clinic.console.pages import (
     EDITOR,
     ENGINE,
@@ -17,13 +18,12 @@ from clinic.console.pages import (
     parse_item_key,
     render,
     topic_path,
+    username,
 )
-from clinic.console.security import current_session
 from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
 from clinic.content.topics import ContentRepository, Topic, TopicNotFound
 from clinic.content.validation import Problem
 from clinic.review.queue import review_item
-from clinic.store.review_decisions import record_decision
 
 routes = web.RouteTableDef()
 
@@ -38,10 +38,6 @@ async def _topic_or_404(request: web.Request) -> Topic:
         return await asyncio.to_thread(_repository(request).topic, name)
     except TopicNotFound:
         raise web.HTTPNotFound(text="no such topic") from None
-
-
-def _username(request: web.Request) -> str:
-    return current_session(request).account.username
 
 
 @routes.get("/content")
@@ -94,7 +90,7 @@ async def _apply(
 ) -> web.Response:
     """Runs an editor method; shows the problems on the page if it was refused."""
     try:
-        await asyncio.to_thread(edit, *args, _username(request))
+        await asyncio.to_thread(edit, *args, username(request))
     except ContentRejected as rejected:
         return await render_topic(request, topic, rejected.problems, draft)
     raise back_to(f"{topic_path(topic.name)}?saved=1")
@@ -182,7 +178,7 @@ async def add_topic(request: web.Request) -> web.Response:
             draft.get("description", "").strip(),
             draft.get("answer", "").strip(),
             examples,
-            _username(request),
+            username(request),
         )
     except ContentRejected as rejected:
         return render(
@@ -205,16 +201,10 @@ def close_review_item(
 ) -> None:
     """A review message sent to "new topic" is done once that topic exists."""
     conversation_id, timestamp = parse_item_key(key)
-    engine = request.app[ENGINE]
-    if review_item(engine, conversation_id, timestamp) is not None:
-        record_decision(
-            engine,
-            conversation_id,
-            timestamp,
-            "assigned",
-            topic,
-            examples[0] if examples else None,
-            _username(request),
+    item = review_item(request.app[ENGINE], conversation_id, timestamp)
+    if item is not None:
+        review_pages.record(
+            request, item, "assigned", topic, examples[0] if examples else None
         )
 
 
@@ -289,7 +279,7 @@ async def save_reply(request: web.Request) -> web.Response:
     editor: ContentEditor = request.app[EDITOR]
     try:
         await asyncio.to_thread(
-            editor.set_response_text, name, draft["text"], _username(request), variant
+            editor.set_response_text, name, draft["text"], username(request), variant
         )
     except ContentRejected as rejected:
         return await render_reply(request, name, rejected.problems, draft)

@@ -73,10 +73,14 @@ def back_to(path: str) -> web.HTTPFound:
     return web.HTTPFound(path)
 
 
+def username(request: web.Request) -> str:
+    """The signed-in staff member's username."""
+    return current_session(request).account.username
+
+
 async def audit(request: web.Request, action: str, target: str) -> None:
     """Records what the signed-in staff member did."""
-    username = current_session(request).account.username
-    await in_thread(request, record_staff_action, username, action, target, "")
+    await in_thread(request, record_staff_action, username(request), action, target, "")
 
 
 def topic_path(name: str) -> str:

@@ -16,12 +16,12 @@ from clinic.console.pages import (
     parse_item_key,
     render,
     topic_path,
+    username,
 )
-from clinic.console.security import current_session
 from clinic.content.editor import ContentRejected
 from clinic.content.topics import ContentRepository
 from clinic.content.validation import Problem
-from clinic.review.queue import ReviewItem, personal_details, review_item, review_queue
+from clinic.review.queue import ReviewItem, review_item, review_queue
 from clinic.review.scrub import scrub
 from clinic.store.review_decisions import record_decision
 
@@ -33,16 +33,15 @@ def item_key(item: ReviewItem) -> str:
     return f"{item.conversation_id}|{item.timestamp!r}"
 
 
-def scrubbed(engine: object, item: ReviewItem, text: str | None = None) -> str:
+def scrubbed(item: ReviewItem, text: str | None = None) -> str:
     """The message without names, emails and phone numbers, the visitor's own
     details from the conversation included."""
-    known = personal_details(engine, item.conversation_id)  # type: ignore[arg-type]
-    return scrub(item.text if text is None else text, known)
+    return scrub(item.text if text is None else text, item.personal_details)
 
 
 def _queue_with_suggestions(engine: object) -> list[tuple[ReviewItem, str]]:
     items = review_queue(engine)  # type: ignore[arg-type]
-    return [(item, scrubbed(engine, item)) for item in items]
+    return [(item, scrubbed(item)) for item in items]
 
 
 async def render_queue(
@@ -103,7 +102,7 @@ def record(
         decision,
         topic,
         example,
-        current_session(request).account.username,
+        username(request),
     )
 
 
@@ -112,14 +111,13 @@ async def assign(request: web.Request) -> web.Response:
     data = await form(request)
     key, topic = data.get("item", ""), data.get("topic", "")
     item = await _item_or_404(request, key)
-    text = await asyncio.to_thread(
-        scrubbed, request.app[ENGINE], item, data.get("text", "").strip()
-    )
+    text = scrubbed(item, data.get("text", "").strip())
     if topic == NEW_TOPIC:
         raise back_to("/content/new?" + urlencode({"example": text, "review": key}))
-    username = current_session(request).account.username
     try:
-        await asyncio.to_thread(request.app[EDITOR].add_example, topic, text, username)
+        await asyncio.to_thread(
+            request.app[EDITOR].add_example, topic, text, username(request)
+        )
     except ContentRejected as rejected:
         return await render_queue(request, rejected.problems, key, text)
     await asyncio.to_thread(record, request, item, "assigned", topic, text)

@@ -15,8 +15,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from clinic.console.pages import ENGINE, TRAINING, audit, back_to, render
-from clinic.console.security import current_session
+from clinic.console.pages import ENGINE, TRAINING, audit, back_to, render, username
 from clinic.training import runs
 from clinic.training.job import (
     PROJECT_ROOT,
@@ -92,20 +91,24 @@ def model_name(path: str | None) -> str:
     return Path(path).name if path else ""
 
 
+async def serving_model_name(request: web.Request) -> str:
+    try:
+        serving = await asyncio.to_thread(request.app[TRAINING].server().serving_model)
+    except ServingError as error:
+        return f"unknown ({error})"
+    return model_name(serving)
+
+
 async def training_state(request: web.Request) -> dict[str, Any]:
     engine = request.app[ENGINE]
     recent = await asyncio.to_thread(runs.recent_runs, engine, 10)
     history = await asyncio.to_thread(runs.deployments, engine, 10)
-    try:
-        serving = await asyncio.to_thread(request.app[TRAINING].server().serving_model)
-    except ServingError as error:
-        serving = f"unknown ({error})"
     active = await asyncio.to_thread(runs.active_run, engine)
     target = await asyncio.to_thread(rollback_target, engine)
     return {
         "runs": recent,
         "deployments": history,
-        "serving": model_name(serving),
+        "serving": await serving_model_name(request),
         "rollback_to": model_name(str(target)) if target and not active else "",
         "active": active,
     }
@@ -126,13 +129,15 @@ async def training_page(request: web.Request) -> web.Response:
 
 @routes.get("/training/status")
 async def training_status(request: web.Request) -> web.Response:
-    """What the page polls while a run is under way."""
-    state = await training_state(request)
-    run = state["runs"][0] if state["runs"] else None
-    active = state["active"]
+    """What the page polls every two seconds while a run is under way: the
+    latest run only, not the page's whole history."""
+    engine = request.app[ENGINE]
+    latest = await asyncio.to_thread(runs.recent_runs, engine, 1)
+    active = await asyncio.to_thread(runs.active_run, engine)
+    run = latest[0] if latest else None
     return web.json_response(
         {
-            "serving": state["serving"],
+            "serving": await serving_model_name(request),
             "run": {
                 "id": run["id"],
                 "status": run["status"],
@@ -147,9 +152,10 @@ async def training_status(request: web.Request) -> web.Response:
 
 @routes.post("/training/start")
 async def start_training(request: web.Request) -> web.Response:
-    username = current_session(request).account.username
     try:
-        run_id = await asyncio.to_thread(runs.start_run, request.app[ENGINE], username)
+        run_id = await asyncio.to_thread(
+            runs.start_run, request.app[ENGINE], username(request)
+        )
     except runs.RunInProgress as busy:
         raise back_to("/training?" + urlencode({"error": str(busy)})) from None
     await start_job(request.app, run_id)
@@ -159,10 +165,9 @@ async def start_training(request: web.Request) -> web.Response:
 
 @routes.post("/training/rollback")
 async def rollback(request: web.Request) -> web.Response:
-    username = current_session(request).account.username
     try:
         model = await asyncio.to_thread(
-            roll_back, request.app[TRAINING], request.app[ENGINE], username
+            roll_back, request.app[TRAINING], request.app[ENGINE], username(request)
         )
     except (NothingToRollBack, ServingError) as problem:
         raise back_to("/training?" + urlencode({"error": str(problem)})) from None

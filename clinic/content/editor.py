@@ -54,14 +54,6 @@ PROJECT_PARTS = ("data", "domain", "config.yml", "config")
 FAQ_KEY = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 GIT_TIMEOUT_SECONDS = 30
 PREVIEW_RESPONSE = "utter_preview"
-KINDS = (
-    "answer_edited",
-    "response_edited",
-    "example_added",
-    "example_edited",
-    "example_removed",
-    "topic_added",
-)
 
 _LOCKS: dict[Path, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from clinic.evaluation import label_from_parse
 from clinic.store.answer_feedback import unhelpful_texts
 from clinic.store.models import answer_feedback
 from clinic.store.review_decisions import decided
@@ -32,7 +33,6 @@ FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 HANDOFF_INTENT = "human_handoff"
 CRISIS_INTENT = "crisis"
-RETRIEVAL_INTENTS = ("faq", OUT_OF_SCOPE_INTENT)
 # Set while a visitor waits for, or talks with, a person (clinic/policies/handoff.py):
 # the assistant does not answer then, so there is nothing to learn from.
 HANDOFF_STATE_SLOT = "handoff_state"
@@ -77,6 +77,8 @@ class ReviewItem:
     reasons: tuple[str, ...]
     before: list[Turn]
     after: list[Turn]
+    # What the visitor told the conversation's forms (names, contacts): to scrub.
+    personal_details: tuple[str, ...] = ()
 
 
 @dataclass
@@ -128,29 +130,17 @@ def review_item(
     for message in messages:
         if message.timestamp == timestamp and message.reviewable:
             reasons = _reasons(message, feedback, low_confidence)
-            return _item(conversation_id, message, reasons, turns)
+            known = tuple(_personal_values(rows))
+            return _item(conversation_id, message, reasons, turns, known)
     return None
 
 
 def personal_details(engine: Engine, conversation_id: str) -> list[str]:
     """Names, emails and phone numbers the visitor gave in the conversation's
     forms, to scrub from what staff copy out of it."""
-    query = (
-        sa.select(events.c.data)
-        .where(
-            events.c.sender_id == conversation_id,
-            events.c.type_name == "slot",
-            events.c.action_name.in_(PERSONAL_SLOTS),
-        )
-        .order_by(events.c.id)
-    )
-    values: list[str] = []
     with engine.connect() as connection:
-        for (data,) in connection.execute(query):
-            value = _decoded(data).get("value")
-            if isinstance(value, str) and value.strip() and value.strip() not in values:
-                values.append(value.strip())
-    return values
+        rows = _conversation_events(connection, [conversation_id])
+    return _personal_values(rows.get(conversation_id, []))
 
 
 # ---- choosing conversations in SQL --------------------------------------------
@@ -234,11 +224,12 @@ def _items_of(
     feedback = unhelpful_texts(engine, conversation_ids)
     for conversation_id, rows in conversations.items():
         turns, messages = _read_conversation(rows)
+        known = tuple(_personal_values(rows))
         marked = feedback.get(conversation_id, set())
         for message in messages:
             reasons = _reasons(message, marked, low_confidence)
             if message.reviewable and reasons:
-                yield _item(conversation_id, message, reasons, turns)
+                yield _item(conversation_id, message, reasons, turns, known)
 
 
 # ---- reading one conversation ---------------------------------------------------
@@ -250,6 +241,17 @@ def _decoded(data: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _personal_values(rows: Iterable[Any]) -> list[str]:
+    values: list[str] = []
+    for row in rows:
+        if row.type_name != "slot" or row.action_name not in PERSONAL_SLOTS:
+            continue
+        value = _decoded(row.data).get("value")
+        if isinstance(value, str) and value.strip() and value.strip() not in values:
+            values.append(value.strip())
+    return values
 
 
 def _read_conversation(rows: Iterable[Any]) -> tuple[list[Turn], list[_Message]]:
@@ -297,7 +299,7 @@ def _visitor_message(
         return None  # reminders and the console's events, not the visitor
     parse_data = data.get("parse_data") or {}
     intent = parse_data.get("intent") or {}
-    predicted = _label(parse_data)
+    predicted = label_from_parse(parse_data)
     typed = not text.startswith("/")  # a button's payload, not typed words
     return _Message(
         timestamp=float(row.timestamp),
@@ -308,17 +310,6 @@ def _visitor_message(
         reviewable=typed and not private and intent.get("name") != CRISIS_INTENT,
         turn_index=turn_index,
     )
-
-
-def _label(parse_data: dict[str, Any]) -> str:
-    """The label as the clinic reads it: the chosen answer for faq/out_of_scope."""
-    intent = str((parse_data.get("intent") or {}).get("name") or "")
-    if intent not in RETRIEVAL_INTENTS:
-        return intent
-    selectors = parse_data.get("response_selector") or {}
-    selector = selectors.get(intent) or selectors.get("default") or {}
-    key = (selector.get("response") or {}).get("intent_response_key")
-    return str(key) if key else intent
 
 
 def _bot_turn(data: dict[str, Any]) -> Turn | None:
@@ -353,6 +344,7 @@ def _item(
     message: _Message,
     reasons: tuple[str, ...],
     turns: list[Turn],
+    known: tuple[str, ...],
 ) -> ReviewItem:
     index = message.turn_index
     return ReviewItem(
@@ -364,6 +356,7 @@ def _item(
         reasons=reasons,
         before=turns[max(0, index - CONTEXT_TURNS_BEFORE) : index],
         after=_turns_after(turns, index),
+        personal_details=known,
     )
 
 

@@ -116,7 +116,7 @@ def scrub(text: str, known: Iterable[str] = (), region: str | None = None) -> st
     """`text` without email addresses, phone numbers and names.
 
     `known` are personal details the visitor gave elsewhere in the conversation
-    (clinic.review.queue.personal_details): they are replaced wherever they
+    (clinic.review.queue.ReviewItem.personal_details): they are replaced wherever they
     appear as whole words, in any case.
     """
     text = EMAIL_ADDRESS.sub(EMAIL, text)

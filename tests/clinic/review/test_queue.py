@@ -362,3 +362,20 @@ async def test_personal_details_are_the_form_slots_values(
         "+14155550132",
         "sarah@example.com",
     ]
+
+
+async def test_an_item_carries_its_conversations_personal_details(
+    conversations: Conversations,
+) -> None:
+    await conversations.save(
+        "visitor-1",
+        [
+            *session_start(T),
+            said("hi im sarah, what about parking", T + 1, "nlu_fallback", 0.2),
+            slot("callback_first_name", "Sarah", T + 2),
+            slot("callback_contact", "sarah@example.com", T + 3),
+        ],
+    )
+    [item] = review_queue(conversations.engine)
+    assert item.personal_details == ("Sarah", "sarah@example.com")
+    assert review_item(conversations.engine, "visitor-1", T + 1) == item
