@@ -1,16 +1,24 @@
 """``rasa``'s command line with the clinic's fixes to Rasa 3.6 applied first.
 
 ``scripts/rasa`` runs this instead of the ``rasa`` executable, so the server, the
-conversation tests and training all run with the same fixes. Each fix replaces
-one Rasa function with one that behaves the same, and says what it costs
-otherwise; docs/performance.md shows the measurements.
+conversation tests, the action server and training all run with the same
+fixes. Each fix replaces one Rasa function with one that behaves the same, or
+puts off work until it is needed, and says what it costs otherwise;
+docs/performance.md shows the measurements.
 """
 
 from __future__ import annotations
 
 import sys
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
+
+from clinic.deferred_imports import DeferredImports
+
+#: Rasa modules that import TensorFlow at their top but whose functions only
+#: training and the TensorFlow models call. Serving this project's model never
+#: touches them, so they are executed on first use instead of at import.
+TENSORFLOW_ONLY_MODULES = frozenset({"rasa.utils.train_utils"})
 
 
 @cache
@@ -47,10 +55,77 @@ def validate_action_result(_: Any, result: dict[str, Any]) -> bool:
     return True
 
 
-def apply_fixes() -> None:
+def defer_tensorflow() -> None:
+    """Keep TensorFlow (about 540 MB resident) out of a server that needs none.
+
+    Two imports load it although no model of this project uses it: spaCy's
+    ``thinc`` probes for it to offer TensorFlow layers, and Rasa's dialogue
+    policies import ``rasa.utils.train_utils``, whose Keras callbacks subclass
+    TensorFlow classes. ``thinc`` is imported with TensorFlow hidden (it then
+    offers no TensorFlow layers, which no spaCy component here uses), and
+    ``train_utils`` is deferred. Anything that does need TensorFlow, such as
+    training a stock DIET model, still imports it when it is used.
+    """
+    if "thinc.compat" not in sys.modules and "tensorflow" not in sys.modules:
+        sys.modules["tensorflow"] = None  # type: ignore[assignment]
+        try:
+            import thinc.compat  # noqa: F401
+        finally:
+            del sys.modules["tensorflow"]
+    if not any(isinstance(finder, DeferredImports) for finder in sys.meta_path):
+        sys.meta_path.insert(0, DeferredImports(TENSORFLOW_ONLY_MODULES))
+
+
+class DeferredGraphSchema:
+    """A model's training graph, read from its serialized form on first use.
+
+    Reading a graph imports every component class it names. The training graph
+    names Rasa's recipe validator, which imports DIET and TED (TensorFlow) to
+    check configurations; a server only predicts and never uses that graph.
+    """
+
+    def __init__(self, serialized: dict[str, Any]) -> None:
+        self._serialized = serialized
+
+    @cached_property
+    def _schema(self) -> Any:
+        from rasa.engine.graph import GraphSchema
+
+        return GraphSchema.from_dict(self._serialized)
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("_"):  # copy and pickle probe these
+            raise AttributeError(attribute)
+        return getattr(self._schema, attribute)
+
+
+def read_training_graph_on_use() -> None:
+    from rasa.engine.storage.storage import ModelMetadata
+
+    read_metadata = ModelMetadata.from_dict.__func__  # type: ignore[attr-defined]
+    if getattr(read_metadata, "defers_training_graph", False):
+        return
+
+    def from_dict(cls: type, serialized: dict[str, Any]) -> Any:
+        without_training_graph = {**serialized, "train_schema": {"nodes": {}}}
+        metadata = read_metadata(cls, without_training_graph)
+        metadata.train_schema = DeferredGraphSchema(serialized["train_schema"])
+        return metadata
+
+    from_dict.defers_training_graph = True  # type: ignore[attr-defined]
+    ModelMetadata.from_dict = classmethod(from_dict)  # type: ignore[method-assign,assignment]
+
+
+def validate_action_results_compiled() -> None:
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+def apply_fixes() -> None:
+    defer_tensorflow()
+    read_training_graph_on_use()
+    validate_action_results_compiled()
 
 
 def main() -> None:

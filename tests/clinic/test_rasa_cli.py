@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from jsonschema import ValidationError
@@ -10,6 +13,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
 from clinic import rasa_cli
+from tests.support.servers import PROJECT_ROOT, VENV_BIN, base_environment
 
 VALID_ANSWER = {
     "events": [{"event": "slot", "name": "booking_name", "value": "Sam"}],
@@ -28,7 +32,7 @@ RASAS_OWN_VALIDATION = RemoteAction._validate_action_result
 @pytest.fixture
 def fixed_action() -> Iterator[RemoteAction]:
     original = RemoteAction._validate_action_result
-    rasa_cli.apply_fixes()
+    rasa_cli.validate_action_results_compiled()
     yield RemoteAction("validate_booking_form", EndpointConfig("http://127.0.0.1:1"))
     RemoteAction._validate_action_result = original  # type: ignore[method-assign]
 
@@ -54,3 +58,64 @@ def test_an_invalid_answer_is_refused_as_rasa_refuses_it(
 
 def test_the_schema_is_compiled_once() -> None:
     assert rasa_cli.action_result_validator() is rasa_cli.action_result_validator()
+
+
+# A new interpreter, as `scripts/rasa run` starts one: the fixes, then the model
+# loaded as the server loads it, a message parsed, then the training graph read.
+SERVER_LOADS_THE_MODEL = """
+import asyncio, json, sys
+from clinic.rasa_cli import apply_fixes
+apply_fixes()
+from rasa.core.agent import Agent
+import thinc.compat
+agent = Agent.load(sys.argv[1])
+parsed = asyncio.run(agent.parse_message("I want to end my life"))
+before = "tensorflow" in sys.modules
+training_graph = agent.processor.model_metadata.train_schema
+nodes = {name: node.uses.__name__ for name, node in training_graph.nodes.items()}
+print(json.dumps({
+    "intent": parsed["intent"]["name"],
+    "tensorflow_while_serving": before,
+    "thinc_offers_tensorflow": thinc.compat.has_tensorflow,
+    "training_graph": nodes,
+    "tensorflow_after_training_graph": "tensorflow" in sys.modules,
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def server_load(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    database = tmp_path_factory.mktemp("rasa-cli") / "clinic.db"
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", SERVER_LOADS_THE_MODEL, str(model_path)],
+        cwd=PROJECT_ROOT,
+        env=base_environment(f"sqlite:///{database}"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_server_loads_and_answers_without_tensorflow(server_load: dict) -> None:
+    assert server_load["intent"] == "crisis"
+    assert server_load["tensorflow_while_serving"] is False
+    assert server_load["thinc_offers_tensorflow"] is False
+
+
+def test_the_training_graph_is_still_read_in_full_when_used(
+    server_load: dict, model_path: Path
+) -> None:
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    as_rasa_reads_it = LocalModelStorage.metadata_from_archive(model_path)
+    graph = server_load["training_graph"]
+    assert graph == {
+        name: node.uses.__name__
+        for name, node in as_rasa_reads_it.train_schema.nodes.items()
+    }
+    assert graph["schema_validator"] == "DefaultV1RecipeValidator"
+    assert "LinearIntentClassifier" in graph.values()
+    # the recipe validator imports DIET and TED to check configurations
+    assert server_load["tensorflow_after_training_graph"] is True

@@ -108,3 +108,14 @@ def test_unclear_twice_offers_a_person(assistant: Assistant) -> None:
     second = texts(assistant.send(visitor, "/nlu_fallback"))
     assert "not sure I understood" in first or "rephrase" in first
     assert "(555) 010-0142" in second, "the second miss offers the clinic's phone line"
+
+
+def test_the_running_server_has_not_loaded_tensorflow(assistant: Assistant) -> None:
+    """TensorFlow alone is about 540 MB resident; nothing this model does needs it
+    (clinic/rasa_cli.py defers it)."""
+    replies = assistant.send(new_visitor(), "how long does a session take")
+    assert texts(replies)
+    with open(f"/proc/{assistant.pid}/maps") as maps:
+        libraries = {line.split()[-1] for line in maps if "/" in line}
+    assert any("spacy" in library for library in libraries)
+    assert not [library for library in libraries if "tensorflow" in library]

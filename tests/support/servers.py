@@ -81,6 +81,7 @@ class Assistant:
     action_url: str
     database_url: str
     log_dir: Path
+    pid: int  # the Rasa server's process
 
     def parse(self, text: str) -> dict:
         response = requests.post(
@@ -131,8 +132,11 @@ def running_process(
 
 
 def action_server_command(port: int) -> list[str]:
+    """``rasa run actions`` with the clinic's fixes, as make run does."""
     return [
-        str(VENV_BIN / "rasa"),
+        str(VENV_BIN / "python"),
+        "-m",
+        "clinic.rasa_cli",
         "run",
         "actions",
         "--port",
@@ -194,4 +198,6 @@ def rasa_server(
     with running_process(rasa_server_command(model, port, token), env, log) as process:
         url = f"http://127.0.0.1:{port}"
         wait_for_http(f"{url}/status?token={token}", process, log, STARTUP_TIMEOUT)
-        yield Assistant(url, token, action_url, env["DATABASE_URL"], log_dir)
+        yield Assistant(
+            url, token, action_url, env["DATABASE_URL"], log_dir, process.pid
+        )
