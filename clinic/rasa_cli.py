@@ -122,10 +122,20 @@ def validate_action_results_compiled() -> None:
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
 
 
+def run_prediction_graph_in_order() -> None:
+    """The server's graph runner without dask's scheduler (clinic/graph_runner.py)."""
+    import rasa.core.processor
+
+    from clinic.graph_runner import SequentialGraphRunner
+
+    rasa.core.processor.DaskGraphRunner = SequentialGraphRunner  # type: ignore[misc]
+
+
 def apply_fixes() -> None:
     defer_tensorflow()
     read_training_graph_on_use()
     validate_action_results_compiled()
+    run_prediction_graph_in_order()
 
 
 def main() -> None:

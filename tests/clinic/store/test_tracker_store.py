@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
@@ -169,3 +170,27 @@ async def test_the_cache_keeps_only_the_most_recent_conversations(
         trackers[sender] = await store.get_or_create_tracker(sender)
     assert await store.retrieve("a") is not trackers["a"]
     assert await store.retrieve("c") is trackers["c"]
+
+
+async def test_sqlite_connections_are_reused_and_writes_stay_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    store = store_from_endpoints(url, monkeypatch, None)
+    assert isinstance(store, ClinicSQLTrackerStore)
+    opened: list[object] = []
+    used: list[object] = []
+    sa.event.listen(store.engine, "connect", lambda conn, _: opened.append(conn))
+    sa.event.listen(store.engine, "checkout", lambda conn, *_: used.append(conn))
+    for turn in range(5):
+        tracker = await store.get_or_create_tracker("visitor-1")
+        tracker.update(UserUttered(f"message {turn}"))
+        await store.save(tracker)
+    assert len(used) >= 10  # a retrieve and a save per message
+    assert opened == []  # all on the connection opened when the store started
+    # another process (a new store on the same file) reads every committed message
+    reader = store_from_endpoints(url, monkeypatch, None)
+    stored = await reader.retrieve("visitor-1")
+    assert stored is not None
+    texts = [e.text for e in stored.events if isinstance(e, UserUttered)]
+    assert texts == [f"message {turn}" for turn in range(5)]
