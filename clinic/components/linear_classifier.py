@@ -150,15 +150,54 @@ def probabilities_of(model: Pipeline, text: str) -> np.ndarray:
     For one message, scikit-learn's FeatureUnion machinery (joblib dispatch,
     fitted-state checks) cost as much as the features themselves.
     """
-    from scipy.sparse import hstack
-
-    union, classifier = model.steps[0][1], model.steps[-1][1]
-    features = hstack(
-        [vectorizer.transform([text]) for _, vectorizer in union.transformer_list]
-    ).tocsr()
+    classifier = model.steps[-1][1]
+    features = message_features(vectorizers(model), text)
     if features.nnz == 0:  # not one known n-gram: no evidence for any label
         return np.full(len(classifier.classes_), 1 / len(classifier.classes_))
     return classifier.predict_proba(features)[0]
+
+
+def message_features(fitted: list[Any], text: str) -> Any:
+    """The TF-IDF row the vectorizers' ``transform([text])`` would give, side by side.
+
+    Built directly from the n-gram counts: scikit-learn's ``transform`` and
+    ``hstack`` validate and convert sparse matrices several times, which for
+    one short message cost more than counting its n-grams (about 6% of the
+    Rasa server's CPU under load, docs/performance.md).
+    """
+    from scipy.sparse import csr_matrix
+
+    columns: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    offset = 0
+    for vectorizer in fitted:
+        column, value = tfidf_entries(vectorizer, text)
+        columns.append(column + offset)
+        values.append(value)
+        offset += len(vectorizer.idf_)
+    data = np.concatenate(values)
+    indices = np.concatenate(columns)
+    return csr_matrix((data, indices, [0, len(data)]), shape=(1, offset))
+
+
+def tfidf_entries(vectorizer: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values of one text's l2-normalised TF-IDF row."""
+    if vectorizer.binary or not vectorizer.use_idf or vectorizer.norm != "l2":
+        row = vectorizer.transform([text]).tocsr()
+        return row.indices, row.data
+    vocabulary = vectorizer.vocabulary_
+    counts: dict[int, int] = {}
+    for term in vectorizer.build_analyzer()(text):
+        column = vocabulary.get(term)
+        if column is not None:
+            counts[column] = counts.get(column, 0) + 1
+    columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
+    tf = np.fromiter((counts[c] for c in columns), dtype=np.float64, count=len(counts))
+    if vectorizer.sublinear_tf:
+        tf = np.log(tf) + 1
+    weights = tf * vectorizer.idf_[columns]
+    norm = np.sqrt(np.dot(weights, weights))
+    return columns, (weights / norm if norm else weights)
 
 
 def ranked(labels: Iterable[str], probabilities: np.ndarray) -> list[tuple[str, float]]:

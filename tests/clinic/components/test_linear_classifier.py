@@ -22,8 +22,10 @@ from clinic.components.linear_classifier import (
     MODEL_FILE,
     VOCABULARIES_FILE,
     LinearIntentClassifier,
+    message_features,
     normalised_text,
     probabilities_of,
+    vectorizers,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -108,6 +110,23 @@ def test_the_fast_path_gives_the_pipelines_own_probabilities(
     model = trained._model
     assert model is not None
     assert np.allclose(probabilities_of(model, text), model.predict_proba([text])[0])
+
+
+def test_features_are_scikit_learns_for_every_example_and_test_message(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    model = trained._model
+    assert model is not None
+    held_out = load_data(str(ROOT / "tests" / "nlu" / "test_nlu.yml"))
+    examples = training_data().intent_examples + held_out.intent_examples
+    texts = [normalised_text(nlp(m.get(TEXT))) for m in examples]
+    texts += ["", "   ", "zzzz qqqq", "a", "ketamine ketamine ketamine"]
+    expected = model[0].transform(texts).tocsr()
+    for row, text in enumerate(texts):
+        ours = message_features(vectorizers(model), text)
+        assert ours.shape == (1, expected.shape[1])
+        assert np.allclose(ours.toarray(), expected[row].toarray(), atol=1e-12)
+    assert len(texts) > 1000
 
 
 def test_an_untrained_classifier_leaves_messages_alone(
