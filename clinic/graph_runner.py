@@ -44,10 +44,16 @@ class SequentialGraphRunner(DaskGraphRunner):
                     f"that none of the input names passed to the `run` method are "
                     f"the same as node names in the graph schema."
                 )
-            needs = self._graph_schema.nodes[node_name].needs.values()
-            node = self._instantiated_nodes[node_name]
-            results[node_name] = node(*(results.get(need, need) for need in needs))
+            results[node_name] = self._run_node(node_name, results)
         return dict(results[target] for target in run_targets)
+
+    def _run_node(self, node_name: str, results: dict[str, Any]) -> Any:
+        needs = self._graph_schema.nodes[node_name].needs.values()
+        node = self._instantiated_nodes[node_name]
+        try:
+            return node(*(results.get(need, need) for need in needs))
+        except RuntimeError as error:  # as DaskGraphRunner reports it
+            raise GraphRunError("Error running runner.") from error
 
     def _order(self, targets: tuple[str, ...]) -> tuple[str, ...]:
         if targets not in self._orders:

@@ -56,11 +56,12 @@ def validate_action_result(_: Any, result: dict[str, Any]) -> bool:
 
 
 def defer_tensorflow() -> None:
-    """Keep TensorFlow (about 540 MB resident) out of a server that needs none.
+    """Keep TensorFlow (430-540 MB resident) out of a server that needs none.
 
-    Two imports load it although no model of this project uses it: spaCy's
-    ``thinc`` probes for it to offer TensorFlow layers, and Rasa's dialogue
-    policies import ``rasa.utils.train_utils``, whose Keras callbacks subclass
+    Two imports load it although no model of this project uses it (the third,
+    the training graph, is ``read_training_graph_on_use``): spaCy's ``thinc``
+    probes for it to offer TensorFlow layers, and Rasa's dialogue policies
+    import ``rasa.utils.train_utils``, whose Keras callbacks subclass
     TensorFlow classes. ``thinc`` is imported with TensorFlow hidden (it then
     offers no TensorFlow layers, which no spaCy component here uses), and
     ``train_utils`` is deferred. Anything that does need TensorFlow, such as
@@ -100,6 +101,7 @@ class DeferredGraphSchema:
 
 
 def read_training_graph_on_use() -> None:
+    """Models' metadata read with their training graph deferred (see above)."""
     from rasa.engine.storage.storage import ModelMetadata
 
     read_metadata = ModelMetadata.from_dict.__func__  # type: ignore[attr-defined]
