@@ -43,12 +43,16 @@ def job_environment(settings: TrainingSettings) -> dict[str, str]:
     }
 
 
+def job_log(settings: TrainingSettings, run_id: int) -> Path:
+    return settings.log_dir / f"training-job-{run_id}.log"
+
+
 def launch_job(settings: TrainingSettings, run_id: int) -> subprocess.Popen[bytes]:
     # subprocess, not asyncio's: importing Rasa (the content checks do) installs
     # uvloop's event loop policy under the running loop, and asyncio's child
     # watcher then refuses to start processes.
     settings.log_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.log_dir / f"training-job-{run_id}.log").open("wb") as log:
+    with job_log(settings, run_id).open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "clinic.training", "job", str(run_id)],
             cwd=settings.root,
@@ -70,19 +74,19 @@ async def start_job(app: web.Application, run_id: int) -> None:
         )
         raise
     # A daemon thread reaps the process: the console can stop while it trains.
+    log = job_log(settings, run_id).relative_to(settings.root)
     threading.Thread(
-        target=watch_job, args=(engine, process, run_id), daemon=True
+        target=watch_job, args=(engine, process, run_id, log), daemon=True
     ).start()
 
 
-def watch_job(engine: object, process: subprocess.Popen[bytes], run_id: int) -> None:
+def watch_job(
+    engine: object, process: subprocess.Popen[bytes], run_id: int, log: Path
+) -> None:
     """A job killed before it could say so (out of memory, a signal) must not
     leave its run "in progress" and training blocked."""
     code = process.wait()
-    why = (
-        f"The training process stopped unexpectedly (exit code {code}); "
-        f"see var/log/training-job-{run_id}.log"
-    )
+    why = f"The training process stopped unexpectedly (exit code {code}); see {log}"
     if runs.fail_if_unfinished(engine, run_id, why):  # type: ignore[arg-type]
         logger.error("training run %s: %s", run_id, why)
 
