@@ -135,14 +135,6 @@ def review_item(
     return None
 
 
-def personal_details(engine: Engine, conversation_id: str) -> list[str]:
-    """Names, emails and phone numbers the visitor gave in the conversation's
-    forms, to scrub from what staff copy out of it."""
-    with engine.connect() as connection:
-        rows = _conversation_events(connection, [conversation_id])
-    return _personal_values(rows.get(conversation_id, []))
-
-
 # ---- choosing conversations in SQL --------------------------------------------
 
 
@@ -244,6 +236,8 @@ def _decoded(data: str | None) -> dict[str, Any]:
 
 
 def _personal_values(rows: Iterable[Any]) -> list[str]:
+    """Names, emails and phone numbers the visitor gave in the conversation's
+    forms, to scrub from what staff copy out of it."""
     values: list[str] = []
     for row in rows:
         if row.type_name != "slot" or row.action_name not in PERSONAL_SLOTS:

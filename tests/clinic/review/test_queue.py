@@ -6,7 +6,7 @@ import pytest
 from rasa.shared.core.events import ActiveLoop
 
 from clinic.review import queue
-from clinic.review.queue import Turn, personal_details, review_item, review_queue
+from clinic.review.queue import Turn, review_item, review_queue
 from clinic.store.answer_feedback import record_feedback
 from clinic.store.review_decisions import record_decision
 from tests.clinic.review.conftest import Conversations
@@ -339,32 +339,7 @@ async def test_the_low_confidence_threshold_can_be_chosen(
     assert item.reasons == ("low confidence (62%)",)
 
 
-async def test_personal_details_are_the_form_slots_values(
-    conversations: Conversations,
-) -> None:
-    await conversations.save(
-        "visitor-1",
-        [
-            *session_start(T),
-            slot("booking_first_name", "Sarah", T + 1),
-            slot("booking_contact", "+14155550132", T + 2),
-            slot("callback_contact", "sarah@example.com", T + 3),
-            slot("callback_first_name", "Sarah", T + 4),
-            slot("handoff_state", "waiting", T + 5),
-            slot("booking_first_name", None, T + 6),
-        ],
-    )
-    await conversations.save(
-        "visitor-2", [*session_start(T), slot("booking_first_name", "Tom", T + 1)]
-    )
-    assert personal_details(conversations.engine, "visitor-1") == [
-        "Sarah",
-        "+14155550132",
-        "sarah@example.com",
-    ]
-
-
-async def test_an_item_carries_its_conversations_personal_details(
+async def test_an_item_carries_its_conversations_form_slot_values(
     conversations: Conversations,
 ) -> None:
     await conversations.save(
@@ -372,10 +347,27 @@ async def test_an_item_carries_its_conversations_personal_details(
         [
             *session_start(T),
             said("hi im sarah, what about parking", T + 1, "nlu_fallback", 0.2),
-            slot("callback_first_name", "Sarah", T + 2),
-            slot("callback_contact", "sarah@example.com", T + 3),
+            slot("booking_first_name", "Sarah", T + 2),
+            slot("booking_contact", "+14155550132", T + 3),
+            slot("callback_contact", "sarah@example.com", T + 4),
+            slot("callback_first_name", "Sarah", T + 5),
+            slot("handoff_state", "waiting", T + 6),
+            slot("booking_first_name", None, T + 7),
         ],
     )
-    [item] = review_queue(conversations.engine)
-    assert item.personal_details == ("Sarah", "sarah@example.com")
-    assert review_item(conversations.engine, "visitor-1", T + 1) == item
+    await conversations.save(
+        "visitor-2",
+        [
+            *session_start(T),
+            said("blorp the flux", T + 1, "nlu_fallback", 0.2),
+            slot("booking_first_name", "Tom", T + 2),
+        ],
+    )
+    items = {item.conversation_id: item for item in review_queue(conversations.engine)}
+    assert items["visitor-1"].personal_details == (
+        "Sarah",
+        "+14155550132",
+        "sarah@example.com",
+    )
+    assert items["visitor-2"].personal_details == ("Tom",)
+    assert review_item(conversations.engine, "visitor-1", T + 1) == items["visitor-1"]
