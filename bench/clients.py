@@ -148,7 +148,13 @@ async def socket_conversation(
 
 
 async def calibrate(target: Target) -> tuple[int, ...]:
-    """Messages per turn over socket.io, from one unloaded conversation."""
+    """Messages per turn over socket.io, from one unloaded conversation.
+
+    One REST conversation goes first: a freshly started server can take longer
+    than the quiet spell on its first use of some models (stock Rasa's
+    TensorFlow graphs), which would split one answer across two turns.
+    """
+    await rest_conversation(target, Samples())
     visitor = SocketVisitor(target)
     await visitor.connect()
     try:

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,28 @@ def expand_environment(value: Any) -> Any:
     return value
 
 
+def _section(path: Path) -> dict[str, Any]:
+    """The file's staff_notifications section, parsed again only when it changes.
+
+    Parsing endpoints.yml took 2-3 ms of the action server's event loop for
+    every booking and handoff (docs/performance.md).
+    """
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    return _parsed_section(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parsed_section(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
+    try:
+        content = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    return dict(content.get(SECTION) or {})
+
+
 @dataclass(frozen=True)
 class StaffNotifier:
     webhook_url: str = ""
@@ -42,13 +65,7 @@ class StaffNotifier:
 
     @classmethod
     def from_endpoints(cls, path: Path = ENDPOINTS_FILE) -> StaffNotifier:
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError:
-            content = {}
-        section = {
-            k: expand_environment(v) for k, v in (content.get(SECTION) or {}).items()
-        }
+        section = {k: expand_environment(v) for k, v in _section(path).items()}
         return cls(
             webhook_url=str(section.get("webhook_url") or ""),
             timeout_seconds=float(section.get("timeout_seconds") or 5),

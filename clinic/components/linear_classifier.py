@@ -18,8 +18,9 @@ crisis.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -144,60 +145,157 @@ def give_vocabularies(model: Pipeline, vocabularies: list[dict[str, int]]) -> No
         vectorizer.vocabulary_ = vocabulary
 
 
-def probabilities_of(model: Pipeline, text: str) -> np.ndarray:
-    """``model.predict_proba([text])[0]`` without the pipeline's per-call overhead.
+@dataclass(frozen=True)
+class TfidfTerms:
+    """What one fitted ``TfidfVectorizer`` needs to weigh a text's n-grams.
 
-    For one message, scikit-learn's FeatureUnion machinery (joblib dispatch,
-    fitted-state checks) cost as much as the features themselves.
+    Read once: scikit-learn recomputes ``idf_`` from a sparse diagonal matrix on
+    every access, which was 5% of the Rasa server's CPU (docs/performance.md).
     """
-    classifier = model.steps[-1][1]
-    features = message_features(vectorizers(model), text)
-    if features.nnz == 0:  # not one known n-gram: no evidence for any label
-        return np.full(len(classifier.classes_), 1 / len(classifier.classes_))
-    return classifier.predict_proba(features)[0]
+
+    vocabulary: dict[str, int]
+    analyze: Callable[[str], list[str]]
+    idf: np.ndarray
+    sublinear_tf: bool
+
+    @classmethod
+    def of(cls, vectorizer: Any) -> TfidfTerms | None:
+        """None for a vectorizer whose weighting is not l2-normalised TF-IDF."""
+        if vectorizer.binary or not vectorizer.use_idf or vectorizer.norm != "l2":
+            return None
+        return cls(
+            vectorizer.vocabulary_,
+            vectorizer.build_analyzer(),
+            vectorizer.idf_,
+            vectorizer.sublinear_tf,
+        )
+
+    def entries(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and values of the text's l2-normalised TF-IDF row."""
+        counts: dict[int, int] = {}
+        for term in self.analyze(text):
+            column = self.vocabulary.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        columns = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(
+            (counts[c] for c in columns), dtype=np.float64, count=len(counts)
+        )
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1
+        weights = tf * self.idf[columns]
+        norm = np.sqrt(np.dot(weights, weights))
+        return columns, (weights / norm if norm else weights)
 
 
-def message_features(fitted: list[Any], text: str) -> Any:
-    """The TF-IDF row the vectorizers' ``transform([text])`` would give, side by side.
+def message_entries(
+    terms: list[TfidfTerms], text: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values of the row the vectorizers' ``transform([text])`` would
+    give, side by side.
 
     Built directly from the n-gram counts: scikit-learn's ``transform`` and
     ``hstack`` validate and convert sparse matrices several times, which for
-    one short message cost more than counting its n-grams (about 6% of the
-    Rasa server's CPU under load, docs/performance.md).
+    one short message cost more than counting its n-grams (docs/performance.md).
     """
-    from scipy.sparse import csr_matrix
-
     columns: list[np.ndarray] = []
     values: list[np.ndarray] = []
     offset = 0
-    for vectorizer in fitted:
-        column, value = tfidf_entries(vectorizer, text)
+    for each in terms:
+        column, value = each.entries(text)
         columns.append(column + offset)
         values.append(value)
-        offset += len(vectorizer.idf_)
-    data = np.concatenate(values)
-    indices = np.concatenate(columns)
-    return csr_matrix((data, indices, [0, len(data)]), shape=(1, offset))
+        offset += len(each.idf)
+    return np.concatenate(columns), np.concatenate(values)
 
 
-def tfidf_entries(vectorizer: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Columns and values of one text's l2-normalised TF-IDF row."""
-    if vectorizer.binary or not vectorizer.use_idf or vectorizer.norm != "l2":
-        row = vectorizer.transform([text]).tocsr()
-        return row.indices, row.data
-    vocabulary = vectorizer.vocabulary_
-    counts: dict[int, int] = {}
-    for term in vectorizer.build_analyzer()(text):
-        column = vocabulary.get(term)
-        if column is not None:
-            counts[column] = counts.get(column, 0) + 1
-    columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-    tf = np.fromiter((counts[c] for c in columns), dtype=np.float64, count=len(counts))
-    if vectorizer.sublinear_tf:
-        tf = np.log(tf) + 1
-    weights = tf * vectorizer.idf_[columns]
-    norm = np.sqrt(np.dot(weights, weights))
-    return columns, (weights / norm if norm else weights)
+@dataclass(frozen=True)
+class SigmoidCalibratedLinearModel:
+    """A ``CalibratedClassifierCV`` of one linear model with sigmoid calibration,
+    as plain arrays: its ``predict_proba`` for one sparse row, without the
+    checks and label encoding scikit-learn repeats on every call."""
+
+    weights: np.ndarray  # features x the model's classes
+    intercept: np.ndarray
+    slope: np.ndarray  # each class's calibration: expit(-(slope * d + offset))
+    offset: np.ndarray
+    positions: np.ndarray  # where each of the model's classes goes in the output
+    n_classes: int
+
+    @classmethod
+    def of(cls, classifier: Any) -> SigmoidCalibratedLinearModel | None:
+        """None for any other kind of classifier (scikit-learn's own path then)."""
+        from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
+        from sklearn.preprocessing import LabelEncoder
+
+        if not isinstance(classifier, CalibratedClassifierCV):
+            return None
+        if len(classifier.calibrated_classifiers_) != 1:
+            return None
+        calibrated = classifier.calibrated_classifiers_[0]
+        model = calibrated.base_estimator
+        calibrators = calibrated.calibrators
+        sigmoid = all(isinstance(c, _SigmoidCalibration) for c in calibrators)
+        n_classes = len(calibrated.classes)
+        if not sigmoid or n_classes <= 2 or not hasattr(model, "coef_"):
+            return None
+        return cls(
+            weights=np.ascontiguousarray(model.coef_.T),
+            intercept=np.asarray(model.intercept_, dtype=np.float64),
+            slope=np.array([c.a_ for c in calibrators]),
+            offset=np.array([c.b_ for c in calibrators]),
+            positions=LabelEncoder().fit(calibrated.classes).transform(model.classes_),
+            n_classes=n_classes,
+        )
+
+    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """As ``_CalibratedClassifier.predict_proba`` computes them."""
+        from scipy.special import expit
+
+        decision = values @ self.weights[columns] + self.intercept
+        proba = np.zeros(self.n_classes)
+        proba[self.positions] = expit(-(self.slope * decision + self.offset))
+        total = proba.sum()
+        if total == 0:
+            return np.full(self.n_classes, 1 / self.n_classes)
+        proba /= total
+        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+        return proba
+
+
+class MessageScorer:
+    """``model.predict_proba([text])[0]`` for one message at a time, fast.
+
+    For one message scikit-learn's pipeline machinery (joblib dispatch, fitted
+    checks, sparse conversions, label encoding) cost several times the
+    arithmetic; the fitted numbers are read once here instead. A model of
+    another shape (the logistic baseline) goes through scikit-learn.
+    """
+
+    def __init__(self, model: Pipeline) -> None:
+        self._model = model
+        self._n_classes = len(model.classes_)
+        terms = [TfidfTerms.of(vectorizer) for vectorizer in vectorizers(model)]
+        self._terms = None if None in terms else cast(list[TfidfTerms], terms)
+        self._linear = SigmoidCalibratedLinearModel.of(model.steps[-1][1])
+
+    def probabilities(self, text: str) -> np.ndarray:
+        if self._terms is None or self._linear is None:
+            return self._through_scikit_learn(text)
+        columns, values = message_entries(self._terms, text)
+        if len(columns) == 0:
+            return self._uniform()
+        return self._linear.probabilities(columns, values)
+
+    def _through_scikit_learn(self, text: str) -> np.ndarray:
+        features = self._model[0].transform([text])
+        if features.nnz == 0:
+            return self._uniform()
+        return self._model.steps[-1][1].predict_proba(features)[0]
+
+    def _uniform(self) -> np.ndarray:
+        """Not one known n-gram: no evidence for any label."""
+        return np.full(self._n_classes, 1 / self._n_classes)
 
 
 def ranked(labels: Iterable[str], probabilities: np.ndarray) -> list[tuple[str, float]]:
@@ -290,6 +388,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model = model
         self._responses = responses or {}
         self._retrieval_intents = retrieval_intents_of(model)
+        self._scorer = MessageScorer(model) if model is not None else None
 
     @classmethod
     def create(
@@ -308,6 +407,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self._model = build_model(self._config)
         self._model.fit(texts, labels)
         self._retrieval_intents = retrieval_intents_of(self._model)
+        self._scorer = MessageScorer(self._model)
         self._responses = {
             name: responses
             for name, responses in training_data.responses.items()
@@ -317,7 +417,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
-        if self._model is None:
+        if self._scorer is None:
             return messages
         for message in messages:
             # Empty messages are labelled too (with low confidence): the
@@ -326,8 +426,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return messages
 
     def _label(self, message: Message, text: str) -> None:
-        assert self._model is not None
-        probabilities = probabilities_of(self._model, text)
+        assert self._model is not None and self._scorer is not None
+        probabilities = self._scorer.probabilities(text)
         ranking = ranked((str(label) for label in self._model.classes_), probabilities)
         intents = intent_ranking(ranking)
         message.set(INTENT, intents[0], add_to_output=True)

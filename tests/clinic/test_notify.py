@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from clinic import notify
 from clinic.notify import StaffNotifier
 from tests.support.webhook_sink import webhook_sink
 
@@ -18,6 +20,32 @@ def test_webhook_url_comes_from_endpoints_and_environment(monkeypatch) -> None:
 def test_without_a_webhook_nothing_is_sent(monkeypatch) -> None:
     monkeypatch.delenv("STAFF_WEBHOOK_URL", raising=False)
     assert not StaffNotifier.from_endpoints(ENDPOINTS).enabled
+
+
+def endpoints_with(path: Path, webhook_url: str, modified: int) -> Path:
+    path.write_text(f"staff_notifications:\n  webhook_url: {webhook_url}\n")
+    os.utime(path, ns=(modified, modified))
+    return path
+
+
+def test_the_file_is_parsed_again_only_when_it_changes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    parsed: list[str] = []
+    real_load = notify.yaml.safe_load
+    monkeypatch.setattr(
+        notify.yaml, "safe_load", lambda text: parsed.append(text) or real_load(text)
+    )
+    path = endpoints_with(tmp_path / "endpoints.yml", "http://a.example/1", 10**18)
+    first = StaffNotifier.from_endpoints(path)
+    again = StaffNotifier.from_endpoints(path)
+    assert first.webhook_url == again.webhook_url == "http://a.example/1"
+    assert len(parsed) == 1
+    endpoints_with(path, "http://a.example/2", 2 * 10**18)
+    assert StaffNotifier.from_endpoints(path).webhook_url == "http://a.example/2"
+    assert len(parsed) == 2
+    path.unlink()
+    assert not StaffNotifier.from_endpoints(path).enabled
 
 
 async def test_payload_reaches_the_webhook() -> None:

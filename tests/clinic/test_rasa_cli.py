@@ -119,3 +119,79 @@ def test_the_training_graph_is_still_read_in_full_when_used(
     assert "LinearIntentClassifier" in graph.values()
     # the recipe validator imports DIET and TED to check configurations
     assert server_load["tensorflow_after_training_graph"] is True
+
+
+def test_an_empty_domain_is_still_told_from_a_real_one() -> None:
+    from rasa.shared.core.domain import Domain
+
+    rasas_own = Domain.is_empty
+    rasa_cli.compare_domains_with_one_empty_domain()
+    try:
+        real = Domain.load(str(PROJECT_ROOT / "domain"))
+        for domain in (Domain.empty(), Domain.from_dict({}), real):
+            assert domain.is_empty() is rasas_own(domain)
+        assert real.is_empty() is False
+        assert Domain.empty().is_empty() is True
+    finally:
+        Domain.is_empty = rasas_own  # type: ignore[method-assign]
+
+
+# What an action call carries: a conversation's events with their parse data,
+# text in other scripts and emoji, integer keys, and the domain.
+ACTION_CALL = {
+    "next_action": "validate_booking_form",
+    "tracker": {
+        "events": [
+            {
+                "event": "user",
+                "text": "¿Hablas español? 😟 <script>alert(1)</script>",
+                "timestamp": 1764518400.123456,
+                "parse_data": {
+                    "intent": {"name": "out_of_scope", "confidence": 0.4132},
+                    "entities": [],
+                },
+            },
+            {"event": "slot", "name": "booking_failures", "value": 2},
+            {"event": "slot", "name": "booking_confirmed", "value": None},
+        ],
+        "slots": {"booking_consent": True, "booking_time": 0.5},
+    },
+    "numbers": {1: "one", 2.5: "two and a half"},
+    "big": 2**70,
+}
+
+
+def test_requests_are_encoded_to_what_json_dumps_gives() -> None:
+    from rasa.shared.core.domain import Domain
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
+    for value in (ACTION_CALL, {**ACTION_CALL, "domain": domain}, [], "text", None):
+        assert json.loads(rasa_cli.encode_json(value)) == json.loads(json.dumps(value))
+
+
+async def test_the_action_server_receives_the_request_as_sent() -> None:
+    from aiohttp import web
+
+    received: list[dict] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    rasas_own = EndpointConfig.session
+    rasa_cli.encode_endpoint_requests_with_orjson()
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        answer = await endpoint.request(json=ACTION_CALL, method="post")
+    finally:
+        EndpointConfig.session = rasas_own  # type: ignore[method-assign]
+        await runner.cleanup()
+    assert answer == {"events": [], "responses": []}
+    assert received == [json.loads(json.dumps(ACTION_CALL))]

@@ -22,9 +22,11 @@ from clinic.components.linear_classifier import (
     MODEL_FILE,
     VOCABULARIES_FILE,
     LinearIntentClassifier,
-    message_features,
+    MessageScorer,
+    TfidfTerms,
+    build_model,
+    message_entries,
     normalised_text,
-    probabilities_of,
     vectorizers,
 )
 
@@ -103,13 +105,11 @@ def test_typos_are_read_through_the_normaliser(
     assert selected["intent_response_key"] == "faq/side_effects"
 
 
-def test_the_fast_path_gives_the_pipelines_own_probabilities(
-    trained: LinearIntentClassifier, nlp: Language
-) -> None:
-    text = normalised_text(nlp("can i keep taking my lexapro"))
-    model = trained._model
-    assert model is not None
-    assert np.allclose(probabilities_of(model, text), model.predict_proba([text])[0])
+def every_example_and_test_message(nlp: Language) -> list[str]:
+    held_out = load_data(str(ROOT / "tests" / "nlu" / "test_nlu.yml"))
+    examples = training_data().intent_examples + held_out.intent_examples
+    texts = [normalised_text(nlp(m.get(TEXT))) for m in examples]
+    return [*texts, "", "   ", "zzzz qqqq", "a", "ketamine ketamine ketamine"]
 
 
 def test_features_are_scikit_learns_for_every_example_and_test_message(
@@ -117,16 +117,60 @@ def test_features_are_scikit_learns_for_every_example_and_test_message(
 ) -> None:
     model = trained._model
     assert model is not None
-    held_out = load_data(str(ROOT / "tests" / "nlu" / "test_nlu.yml"))
-    examples = training_data().intent_examples + held_out.intent_examples
-    texts = [normalised_text(nlp(m.get(TEXT))) for m in examples]
-    texts += ["", "   ", "zzzz qqqq", "a", "ketamine ketamine ketamine"]
-    expected = model[0].transform(texts).tocsr()
+    terms = [TfidfTerms.of(vectorizer) for vectorizer in vectorizers(model)]
+    assert None not in terms
+    texts = every_example_and_test_message(nlp)
+    expected = model[0].transform(texts).toarray()
     for row, text in enumerate(texts):
-        ours = message_features(vectorizers(model), text)
-        assert ours.shape == (1, expected.shape[1])
-        assert np.allclose(ours.toarray(), expected[row].toarray(), atol=1e-12)
+        columns, values = message_entries(terms, text)  # type: ignore[arg-type]
+        ours = np.zeros(expected.shape[1])
+        ours[columns] = values
+        assert np.allclose(ours, expected[row], atol=1e-12)
     assert len(texts) > 1000
+
+
+def test_probabilities_are_scikit_learns_for_every_example_and_test_message(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    model = trained._model
+    assert model is not None
+    scorer = MessageScorer(model)
+    assert scorer._linear is not None  # the fast path, not scikit-learn's
+    terms = scorer._terms
+    assert terms is not None
+    # A text without one known n-gram is the next test's.
+    texts = [
+        text
+        for text in every_example_and_test_message(nlp)
+        if len(message_entries(terms, text)[0])
+    ]
+    assert len(texts) > 1000
+    expected = model.predict_proba(texts)
+    for row, text in enumerate(texts):
+        assert np.allclose(scorer.probabilities(text), expected[row], atol=1e-12)
+
+
+def test_a_message_without_one_known_n_gram_gets_no_label_preferred(
+    trained: LinearIntentClassifier,
+) -> None:
+    model = trained._model
+    assert model is not None
+    probabilities = MessageScorer(model).probabilities("\u01c2\u01c2\u01c2")
+    assert np.allclose(probabilities, 1 / len(model.classes_))
+
+
+def test_a_model_of_another_kind_is_scored_by_scikit_learn(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    config = {**LinearIntentClassifier.get_default_config(), "model": "logistic"}
+    logistic = build_model(config)
+    examples = load_data(str(ROOT / "tests" / "nlu" / "test_nlu.yml")).intent_examples
+    texts = [normalised_text(nlp(m.get(TEXT))) for m in examples]
+    logistic.fit(texts, [m.get_full_intent() for m in examples])
+    scorer = MessageScorer(logistic)
+    assert scorer._linear is None
+    text = normalised_text(nlp("how much does it cost"))
+    assert np.allclose(scorer.probabilities(text), logistic.predict_proba([text])[0])
 
 
 def test_an_untrained_classifier_leaves_messages_alone(
