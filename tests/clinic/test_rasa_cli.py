@@ -6,6 +6,7 @@ import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import ValidationError
@@ -195,3 +196,50 @@ async def test_the_action_server_receives_the_request_as_sent() -> None:
         await runner.cleanup()
     assert answer == {"events": [], "responses": []}
     assert received == [json.loads(json.dumps(ACTION_CALL))]
+
+
+def tracker_in_the_booking_form() -> Any:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain"))
+    parse = {
+        "intent": {"name": "book_consultation", "confidence": 0.97},
+        "intent_ranking": [{"name": "book_consultation", "confidence": 0.97}],
+        "entities": [],
+        "response_selector": {"faq": {"ranking": [{"confidence": 0.1}]}},
+    }
+    tracker = DialogueStateTracker("visitor", domain.slots)
+    for event in (
+        ActionExecuted("action_listen"),
+        UserUttered("I'd like to book", parse["intent"], parse_data=parse),
+        ActionExecuted("booking_form"),
+        ActiveLoop("booking_form"),
+        SlotSet("requested_slot", "booking_first_name"),
+    ):
+        tracker.update(event, domain)
+    return tracker
+
+
+def test_a_trackers_state_is_rasas_with_the_form_copied_shallowly() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    rasas_own = DialogueStateTracker.current_state
+    tracker = tracker_in_the_booking_form()
+    idle = DialogueStateTracker("idle", [])
+    expected = rasas_own(tracker, EventVerbosity.ALL)
+    expected_idle = rasas_own(idle, EventVerbosity.ALL)
+    rasa_cli.copy_the_active_loop_shallowly()
+    try:
+        state = tracker.current_state(EventVerbosity.ALL)
+        assert idle.current_state(EventVerbosity.ALL) == expected_idle
+    finally:
+        DialogueStateTracker.current_state = rasas_own  # type: ignore[method-assign]
+    assert state == expected
+    assert json.loads(rasa_cli.encode_json(state)) == json.loads(json.dumps(expected))
+    assert state["active_loop"]["name"] == "booking_form"
+    assert tracker.active_loop is not None  # put back after the state was read
+    assert tracker.active_loop.name == "booking_form"
+    state["active_loop"]["trigger_message"]["intent"] = "changed"
+    assert tracker.active_loop.trigger_message["intent"]["name"] == "book_consultation"
