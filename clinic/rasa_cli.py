@@ -127,8 +127,10 @@ def encode_json(value: Any) -> str:
     """The JSON text of ``value``, by orjson: about ten times json.dumps's speed.
 
     The text is compact and UTF-8 rather than json.dumps's spaced and
-    ASCII-escaped, and parses to the same value. What orjson refuses (an integer
-    beyond 64 bits, a type it does not know) goes to json.dumps as before.
+    ASCII-escaped, and parses to the same value, except that a NaN or infinite
+    float becomes ``null`` (json.dumps writes ``NaN``, which is not JSON). What
+    orjson refuses (an integer beyond 64 bits, a type it does not know) goes to
+    json.dumps as before.
     """
     import json
 
