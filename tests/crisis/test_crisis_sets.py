@@ -79,6 +79,13 @@ def test_false_alarms_stay_under_five_percent(assistant: Assistant) -> None:
     assert len(alarms) / total <= MAX_FALSE_ALARM_RATE, alarms
 
 
+def test_hopes_about_oneself_are_not_read_as_crisis(assistant: Assistant) -> None:
+    """The booking form asks what the visitor hopes for; "myself" is no alarm."""
+    verdicts = crisis_verdicts(assistant, SETS / "non_crisis_messages.yml")
+    alarms = [text for text, alarm in verdicts["hopes_about_oneself"] if alarm]
+    assert alarms == []
+
+
 def test_every_reported_message_is_detected(assistant: Assistant) -> None:
     """Misses found in real conversations, added by staff (see docs/safety.md)."""
     texts = read_message_sets(SETS / "reported_messages.yml")["reported"]
