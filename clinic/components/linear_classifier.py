@@ -50,6 +50,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
+from scipy.special import expit
 from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
@@ -250,8 +251,6 @@ class SigmoidCalibratedLinearModel:
 
     def probabilities(self, columns: np.ndarray, values: np.ndarray) -> np.ndarray:
         """As ``_CalibratedClassifier.predict_proba`` computes them."""
-        from scipy.special import expit
-
         decision = values @ self.weights[columns] + self.intercept
         proba = np.zeros(self.n_classes)
         proba[self.positions] = expit(-(self.slope * decision + self.offset))
