@@ -243,3 +243,110 @@ def test_a_trackers_state_is_rasas_with_the_form_copied_shallowly() -> None:
     assert tracker.active_loop.name == "booking_form"
     state["active_loop"]["trigger_message"]["intent"] = "changed"
     assert tracker.active_loop.trigger_message["intent"]["name"] == "book_consultation"
+
+
+# A new interpreter, as `scripts/rasa run` starts one: the model loaded as the
+# server loads it at start, then replaced, as PUT /model replaces it.
+SERVER_LOADS_AND_REPLACES_THE_MODEL = """
+import asyncio, gc, json, sys
+from clinic.rasa_cli import apply_fixes, freeze_once_loaded
+apply_fixes()
+freeze_once_loaded(["run", "--model", sys.argv[1]])
+import rasa.core.agent
+
+async def load():
+    return await rasa.core.agent.load_agent(model_path=sys.argv[1])
+
+async def main():
+    before = gc.get_freeze_count()
+    agent = await load()
+    right_after_loading = gc.get_freeze_count()
+    await asyncio.sleep(0)
+    frozen = gc.get_freeze_count()
+    agent = await load()  # the first one is no longer referenced
+    await asyncio.sleep(0)
+    frozen_after_replacing = gc.get_freeze_count()
+    gc.unfreeze()
+    # Had the first model stayed frozen, its reference cycles (about 4,000
+    # objects) would be found only now.
+    found_once_unfrozen = gc.collect()
+    parsed = await agent.parse_message("I want to end my life")
+    return {
+        "frozen_before": before,
+        "frozen_right_after_loading": right_after_loading,
+        "frozen_once_in_use": frozen,
+        "frozen_after_replacing": frozen_after_replacing,
+        "garbage_found_once_unfrozen": found_once_unfrozen,
+        "intent": parsed["intent"]["name"],
+    }
+
+print(json.dumps(asyncio.run(main())))
+"""
+
+ACTION_SERVER_REGISTERS_ITS_ACTIONS = """
+import gc, json
+from clinic.rasa_cli import apply_fixes, freeze_once_loaded
+apply_fixes()
+freeze_once_loaded(["run", "actions", "--actions", "actions"])
+import rasa_sdk.endpoint
+before = gc.get_freeze_count()
+app = rasa_sdk.endpoint.create_app("actions")
+print(json.dumps({
+    "frozen_before": before,
+    "frozen_after": gc.get_freeze_count(),
+}))
+"""
+
+OTHER_COMMANDS_ARE_LEFT_ALONE = """
+import json, sys
+from clinic.rasa_cli import apply_fixes, freeze_once_loaded
+apply_fixes()
+freeze_once_loaded(["train", "--fixed-model-name", "x"])
+print(json.dumps({
+    "agent_imported": "rasa.core.agent" in sys.modules,
+    "sdk_imported": "rasa_sdk.endpoint" in sys.modules,
+}))
+"""
+
+
+def run_python(script: str, *arguments: str, database: Path) -> dict:
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", script, *arguments],
+        cwd=PROJECT_ROOT,
+        env=base_environment(f"sqlite:///{database}"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_loaded_model_is_frozen_once_in_use_and_collected_once_replaced(
+    model_path: Path, tmp_path: Path
+) -> None:
+    state = run_python(
+        SERVER_LOADS_AND_REPLACES_THE_MODEL,
+        str(model_path),
+        database=tmp_path / "clinic.db",
+    )
+    assert state["frozen_before"] == 0
+    assert state["frozen_right_after_loading"] == 0
+    # spaCy's vocabulary, the classifier, Rasa's graph and all modules
+    assert state["frozen_once_in_use"] > 100_000
+    assert state["frozen_after_replacing"] > 100_000
+    assert state["garbage_found_once_unfrozen"] < 100  # the first model's was freed
+    assert state["intent"] == "crisis"
+
+
+def test_the_action_servers_objects_are_frozen_once_its_actions_are_registered(
+    tmp_path: Path,
+) -> None:
+    state = run_python(ACTION_SERVER_REGISTERS_ITS_ACTIONS, database=tmp_path / "db")
+    assert state["frozen_before"] == 0
+    assert state["frozen_after"] > 10_000
+
+
+def test_other_commands_do_not_import_the_servers(tmp_path: Path) -> None:
+    state = run_python(OTHER_COMMANDS_ARE_LEFT_ALONE, database=tmp_path / "db")
+    assert state == {"agent_imported": False, "sdk_imported": False}
