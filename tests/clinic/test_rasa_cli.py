@@ -84,11 +84,10 @@ print(json.dumps({
 """
 
 
-@pytest.fixture(scope="module")
-def server_load(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    database = tmp_path_factory.mktemp("rasa-cli") / "clinic.db"
+def run_python(script: str, *arguments: str, database: Path) -> dict:
+    """``script`` in a new interpreter; the last line it prints, read as JSON."""
     result = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", SERVER_LOADS_THE_MODEL, str(model_path)],
+        [str(VENV_BIN / "python"), "-c", script, *arguments],
         cwd=PROJECT_ROOT,
         env=base_environment(f"sqlite:///{database}"),
         capture_output=True,
@@ -97,6 +96,12 @@ def server_load(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def server_load(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    database = tmp_path_factory.mktemp("rasa-cli") / "clinic.db"
+    return run_python(SERVER_LOADS_THE_MODEL, str(model_path), database=database)
 
 
 def test_the_server_loads_and_answers_without_tensorflow(server_load: dict) -> None:
@@ -307,19 +312,6 @@ print(json.dumps({
     "sdk_imported": "rasa_sdk.endpoint" in sys.modules,
 }))
 """
-
-
-def run_python(script: str, *arguments: str, database: Path) -> dict:
-    result = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", script, *arguments],
-        cwd=PROJECT_ROOT,
-        env=base_environment(f"sqlite:///{database}"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_the_loaded_model_is_frozen_once_in_use_and_collected_once_replaced(
