@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.booking.validators import Parsed, parse_consent
 from clinic.components.sanitizer import remove_control_characters, strip_markup
+from clinic.intent_names import CRISIS
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ REQUESTED_SLOT = "requested_slot"
 MAX_FAILURES = 3
 MAX_ANSWER_CHARS = 2000
 
-CRISIS_INTENT = "crisis"
 STOP_INTENTS = frozenset({"cancel", "goodbye"})
 STOP_CONFIDENCE = 0.5
 # Intents the dialogue rules answer in the middle of a form; the form then resumes.
@@ -184,7 +184,7 @@ class ClinicFormValidationAction(FormValidationAction):
 
     def sort_turn(self, tracker: Tracker, slot: str, text: str) -> Turn:
         intent, confidence = latest_intent(tracker)
-        if intent == CRISIS_INTENT:
+        if intent == CRISIS:
             return Turn.ASIDE
         if (
             is_stop_request(text, intent, confidence)

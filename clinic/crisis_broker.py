@@ -1,30 +1,44 @@
 """Flags crisis conversations for staff from inside the Rasa server.
 
 Rasa hands every tracker event to the configured event broker (endpoints.yml,
-``event_broker``). This broker stores a ``crisis_flags`` row for each visitor
-message labelled ``crisis`` and then notifies staff through the webhook. Running
-in the Rasa process means a crisis is flagged even when the action server is down.
-``publish`` never raises: a storage or network problem must not turn a reply that
-was already sent to the visitor into an error.
+``event_broker``). For each visitor message labelled ``crisis`` this broker
+stores a ``crisis_flags`` row and alerts staff through the webhook. Running in
+the Rasa process means a crisis is flagged even when the action server is down.
+
+The alert never depends on the database: when the row cannot be written, the
+flag is kept aside in a local file (``clinic/crisis_spool.py``) and staff are
+alerted all the same; the flag reaches the database once it is back.
+``publish`` never raises: a storage or network problem must not turn a reply
+that was already sent to the visitor into an error.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from asyncio import AbstractEventLoop
+from collections.abc import Coroutine
 from functools import partial
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
+from sqlalchemy.exc import SQLAlchemyError
 
+from clinic.crisis_spool import (
+    RETRY_SECONDS,
+    keep_alert_outcome,
+    keep_flag,
+    move_into_database,
+    spool_path,
+)
+from clinic.intent_names import CRISIS
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
 from clinic.store.crisis_flags import CrisisFlag, mark_notification, record_crisis_flag
 from clinic.store.db import default_engine
 
 logger = logging.getLogger(__name__)
-
-CRISIS_INTENT = "crisis"
 
 
 def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
@@ -32,7 +46,7 @@ def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
     if event.get("event") != "user":
         return None
     parse_data = event.get("parse_data") or {}
-    if (parse_data.get("intent") or {}).get("name") != CRISIS_INTENT:
+    if (parse_data.get("intent") or {}).get("name") != CRISIS:
         return None
     detection = parse_data.get("crisis_detection") or {}
     return CrisisFlag(
@@ -43,24 +57,96 @@ def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
     )
 
 
-async def notify_staff(notifier: StaffNotifier, flag_id: int, flag: CrisisFlag) -> None:
-    payload = {
+def alert_payload(flag: CrisisFlag, flag_id: int | None) -> dict[str, Any]:
+    return {
         "type": "crisis_flag",
+        "reference": flag.reference,
+        # None when the database could not take the flag: it is kept aside.
         "flag_id": flag_id,
         "conversation_id": flag.conversation_id,
         "message": flag.message,
         "detection": flag.detection,
         "categories": list(flag.categories),
     }
-    record = partial(mark_notification, default_engine(), flag_id)
-    await notify_and_record(notifier, payload, record, f"crisis flag {flag_id}")
+
+
+def record_alert_outcome(reference: str, error: str | None) -> None:
+    """On the flag's row, or beside the kept-aside flag while the database is down."""
+    try:
+        if mark_notification(default_engine(), reference, error):
+            return
+    except SQLAlchemyError as db_error:
+        logger.error(
+            "crisis flag %s: alert outcome not stored (%s); kept aside",
+            reference,
+            type(db_error).__name__,
+        )
+    keep_alert_outcome(spool_path(), reference, error)
+
+
+async def alert_staff(
+    notifier: StaffNotifier, flag: CrisisFlag, flag_id: int | None
+) -> None:
+    await notify_and_record(
+        notifier,
+        alert_payload(flag, flag_id),
+        partial(record_alert_outcome, flag.reference),
+        f"crisis flag {flag.reference}",
+    )
+
+
+def store_or_keep_aside(flag: CrisisFlag) -> int | None:
+    """The flag's row id, or None when the database refused it and it was kept
+    aside (or, if even that failed, only logged: the alert still goes out)."""
+    try:
+        return record_crisis_flag(default_engine(), flag)
+    except Exception as error:
+        logger.error(
+            "crisis flag %s not stored (%s); kept aside until the database is back",
+            flag.reference,
+            type(error).__name__,
+        )
+    try:
+        keep_flag(spool_path(), flag)
+    except OSError as error:
+        logger.critical(
+            "crisis flag %s could not be kept aside either (%s): only the staff "
+            "alert and this log record it",
+            flag.reference,
+            type(error).__name__,
+        )
+    return None
+
+
+def move_kept_flags_into_database() -> None:
+    try:
+        stored = move_into_database(default_engine(), spool_path())
+    except Exception as error:
+        logger.warning(
+            "kept-aside crisis flags still wait for the database (%s)",
+            type(error).__name__,
+        )
+        return
+    if stored:
+        logger.info("%d kept-aside crisis flags stored in the database", stored)
+
+
+def start(coroutine: Coroutine[Any, Any, None]) -> None:
+    try:
+        run_in_background(coroutine)
+    except RuntimeError:  # no running event loop (a command-line tool): wait here
+        asyncio.run(coroutine)
 
 
 class CrisisFlagBroker(EventBroker):
     """Event broker that records and announces crisis messages."""
 
-    def __init__(self, notifier: StaffNotifier) -> None:
+    def __init__(
+        self, notifier: StaffNotifier, retry_seconds: float = RETRY_SECONDS
+    ) -> None:
         self._notifier = notifier
+        self._retry_seconds = retry_seconds
+        self._next_retry = 0.0
 
     @classmethod
     async def from_endpoint_config(
@@ -72,18 +158,17 @@ class CrisisFlagBroker(EventBroker):
 
     def publish(self, event: dict[str, Any]) -> None:
         flag = crisis_flag_from_event(event)
-        if flag is None:
+        if flag is not None:
+            flag_id = store_or_keep_aside(flag)
+            start(alert_staff(self._notifier, flag, flag_id))
+        self._retry_kept_flags_now_and_then()
+
+    def _retry_kept_flags_now_and_then(self) -> None:
+        """Any event may find the database back; the file check is a stat()."""
+        now = time.monotonic()
+        if now < self._next_retry:
             return
-        try:
-            flag_id = record_crisis_flag(default_engine(), flag)
-        except Exception:  # the visitor already has the resources; keep serving
-            logger.exception(
-                "could not store the crisis flag of %s", flag.conversation_id
-            )
-            return
-        try:
-            run_in_background(notify_staff(self._notifier, flag_id, flag))
-        except RuntimeError:  # no running event loop (e.g. a command-line tool)
-            logger.warning(
-                "crisis flag %s stored; no event loop to notify staff", flag_id
-            )
+        self._next_retry = now + self._retry_seconds
+        path = spool_path()
+        if path.exists() and path.stat().st_size > 0:
+            start(asyncio.to_thread(move_kept_flags_into_database))

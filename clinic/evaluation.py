@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from clinic.intent_names import CRISIS
+
 OUT_OF_SCOPE = "out_of_scope"
 RETRIEVAL_INTENTS = ("faq", OUT_OF_SCOPE)
 # The labels of the shared intent contract (shared/contract/topics.md).
@@ -36,7 +38,7 @@ FAQ_KEYS = (
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge")
 CONTRACT_LABELS = frozenset(
     [f"faq/{key}" for key in FAQ_KEYS]
-    + ["book_appointment", "crisis", "human_handoff", OUT_OF_SCOPE, *SMALL_TALK]
+    + ["book_appointment", CRISIS, "human_handoff", OUT_OF_SCOPE, *SMALL_TALK]
 )
 
 

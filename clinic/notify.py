@@ -62,13 +62,22 @@ def _parsed_section(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
 class StaffNotifier:
     webhook_url: str = ""
     timeout_seconds: float = 5.0
+    # A staff alert is worth waiting for: a failed attempt is tried again after
+    # retry_delay_seconds, doubling each time, `attempts` times in all.
+    attempts: int = 4
+    retry_delay_seconds: float = 2.0
 
     @classmethod
-    def from_endpoints(cls, path: Path = ENDPOINTS_FILE) -> StaffNotifier:
-        section = {k: expand_environment(v) for k, v in _section(path).items()}
+    def from_endpoints(cls, path: Path | None = None) -> StaffNotifier:
+        section = _section(path or ENDPOINTS_FILE)
+        section = {k: expand_environment(v) for k, v in section.items()}
         return cls(
             webhook_url=str(section.get("webhook_url") or ""),
             timeout_seconds=float(section.get("timeout_seconds") or 5),
+            attempts=max(1, int(section.get("attempts") or cls.attempts)),
+            retry_delay_seconds=float(
+                section.get("retry_delay_seconds") or cls.retry_delay_seconds
+            ),
         )
 
     @property
@@ -76,14 +85,35 @@ class StaffNotifier:
         return bool(self.webhook_url)
 
     async def send(self, payload: dict[str, Any]) -> str | None:
-        """Posts the payload; returns None on success, else what went wrong."""
+        """Posts the payload, retrying with backoff; returns None once it is
+        delivered, else what went wrong on the last attempt."""
         if not self.enabled:
             return "no staff webhook configured"
+        delay = self.retry_delay_seconds
+        for attempt in range(1, self.attempts + 1):
+            error = await self._post_once(payload)
+            if error is None or attempt == self.attempts:
+                break
+            logger.warning(
+                "staff webhook attempt %d of %d failed (%s); trying again in %.0f s",
+                attempt,
+                self.attempts,
+                error,
+                delay,
+            )
+            await asyncio.sleep(delay)
+            delay *= 2
+        return error
+
+    async def _post_once(self, payload: dict[str, Any]) -> str | None:
         timeout = aiohttp.ClientTimeout(total=self.timeout_seconds)
         try:
             async with (
                 aiohttp.ClientSession(timeout=timeout) as session,
-                session.post(self.webhook_url, json=payload) as response,
+                # A redirect would re-send a crisis payload somewhere else.
+                session.post(
+                    self.webhook_url, json=payload, allow_redirects=False
+                ) as response,
             ):
                 if response.status >= 300:
                     return f"webhook answered HTTP {response.status}"

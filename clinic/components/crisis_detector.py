@@ -35,9 +35,9 @@ from spacy.tokens import Doc
 
 from clinic.components.intents import put_intent_on_top
 from clinic.components.sanitizer import FULL_TEXT
+from clinic.intent_names import CRISIS
 from clinic.safety.phrases import compile_phrase, read_phrases, read_word_classes
 
-CRISIS_INTENT = "crisis"
 CRISIS_DETECTION = "crisis_detection"
 # Informational messages about these get their normal answer plus the crisis line.
 MENTIONS_SUICIDE = "mentions_suicide"
@@ -143,7 +143,7 @@ def classifier_top_is_crisis(message: Message) -> bool:
         for entry in message.get(INTENT_RANKING_KEY) or []
         if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
     ]
-    return bool(ranking) and ranking[0].get(INTENT_NAME_KEY) == CRISIS_INTENT
+    return bool(ranking) and ranking[0].get(INTENT_NAME_KEY) == CRISIS
 
 
 def crisis_confidence(message: Message) -> float:
@@ -152,7 +152,7 @@ def crisis_confidence(message: Message) -> float:
         (
             float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             for entry in ranking
-            if entry.get(INTENT_NAME_KEY) == CRISIS_INTENT
+            if entry.get(INTENT_NAME_KEY) == CRISIS
         ),
         default=0.0,
     )
@@ -160,7 +160,7 @@ def crisis_confidence(message: Message) -> float:
 
 def mark_as_crisis(message: Message, detection: Detection) -> None:
     """Make ``crisis`` the top intent, keeping the rest of the ranking for review."""
-    put_intent_on_top(message, CRISIS_INTENT)
+    put_intent_on_top(message, CRISIS)
     message.set(CRISIS_DETECTION, detection.as_dict(), add_to_output=True)
 
 
@@ -169,7 +169,7 @@ def demote_crisis(message: Message) -> None:
     ranking = [
         entry
         for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
+        if entry.get(INTENT_NAME_KEY) not in (CRISIS, FALLBACK_INTENT)
     ]
     if ranking:
         message.set(INTENT, ranking[0], add_to_output=True)

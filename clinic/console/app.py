@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.console import content_pages, live, review_pages, training_pages
 from clinic.console.config import ConsoleConfig
@@ -52,6 +54,12 @@ from clinic.console.security import (
     session_cookie_name,
 )
 from clinic.content.editor import ContentEditor
+from clinic.crisis_spool import (
+    WaitingFlag,
+    move_into_database,
+    spool_path,
+    waiting_flags,
+)
 from clinic.settings import current_settings
 from clinic.store import booking_requests, crisis_flags, handoff_tickets
 from clinic.store.db import engine_for
@@ -324,8 +332,19 @@ async def booking_status(request: web.Request) -> web.Response:
 
 @routes.get("/crisis")
 async def crisis_page(request: web.Request) -> web.Response:
+    waiting = await asyncio.to_thread(flags_kept_aside, request.app[ENGINE])
     rows = await in_thread(request, crisis_flags.list_crisis_flags)
-    return render(request, "crisis.html", flags=list(reversed(rows)))
+    return render(request, "crisis.html", flags=list(reversed(rows)), waiting=waiting)
+
+
+def flags_kept_aside(engine: Engine) -> list[WaitingFlag]:
+    """Flags the Rasa server could not store, after trying to store them now."""
+    path = spool_path()
+    try:
+        move_into_database(engine, path)
+    except SQLAlchemyError as error:
+        logger.warning("kept-aside crisis flags still wait: %s", type(error).__name__)
+    return waiting_flags(path)
 
 
 @routes.post("/crisis/{flag_id:\\d+}/status")

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from clinic.intent_names import CRISIS
+
 HANDOFF_STATE, HANDOFF_TICKET = "handoff_state", "handoff_ticket"
 HANDOFF_STAFF_NAME = "handoff_staff_name"
 ACTION_LISTEN = "action_listen"
@@ -62,7 +64,7 @@ def _user_line(event: dict[str, Any]) -> Line | None:
         text,
         event.get("timestamp") or 0.0,
         intent=intent,
-        crisis=intent == "crisis",
+        crisis=intent == CRISIS,
     )
 
 

@@ -20,9 +20,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from clinic.intent_names import CRISIS, END_HANDOFF
+
 HANDOFF_STATE_SLOT = "handoff_state"
 # Left to the rules even while a person is in the chat.
-PASS_THROUGH_INTENTS = frozenset({"crisis", "end_handoff"})
+PASS_THROUGH_INTENTS = frozenset({CRISIS, END_HANDOFF})
 
 
 def visitor_message_for_staff(tracker: DialogueStateTracker) -> bool:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from clinic.evaluation import label_from_parse
+from clinic.intent_names import CRISIS
 from clinic.store.answer_feedback import unhelpful_texts
 from clinic.store.models import answer_feedback
 from clinic.store.review_decisions import decided
@@ -32,7 +33,6 @@ CONVERSATIONS_PER_BATCH = 50
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 HANDOFF_INTENT = "human_handoff"
-CRISIS_INTENT = "crisis"
 # Set while a visitor waits for, or talks with, a person (clinic/policies/handoff.py):
 # the assistant does not answer then, so there is nothing to learn from.
 HANDOFF_STATE_SLOT = "handoff_state"
@@ -301,7 +301,7 @@ def _visitor_message(
         predicted=predicted,
         # Unclassified (no NLU ran): not judged on confidence, as in SQL.
         confidence=float(intent.get("confidence", 1.0) or 0.0),
-        reviewable=typed and not private and intent.get("name") != CRISIS_INTENT,
+        reviewable=typed and not private and intent.get("name") != CRISIS,
         turn_index=turn_index,
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
@@ -10,9 +10,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
 from clinic.store.models import crisis_flags
-from clinic.store.rows import row_in_utc
+from clinic.store.references import new_code
 
 MAX_STORED_MESSAGE = 5000
+REFERENCE_PREFIX = "CF-"
+
+
+def new_flag_reference() -> str:
+    return new_code(REFERENCE_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,10 @@ class CrisisFlag:
     message: str
     detection: str = ""
     categories: tuple[str, ...] = ()
+    # Drawn when the crisis is seen, before any write, so that the staff alert
+    # and a flag kept aside while the database is down name the same flag.
+    reference: str = field(default_factory=new_flag_reference)
+    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
 def record_crisis_flag(engine: Engine, flag: CrisisFlag) -> int:
@@ -28,25 +37,53 @@ def record_crisis_flag(engine: Engine, flag: CrisisFlag) -> int:
     with engine.begin() as connection:
         result = connection.execute(
             insert(crisis_flags).values(
-                created_at=datetime.now(timezone.utc),
+                created_at=flag.created_at,
                 conversation_id=flag.conversation_id,
                 message=flag.message[:MAX_STORED_MESSAGE],
                 detection=flag.detection,
                 categories=",".join(flag.categories),
                 status="new",
+                reference=flag.reference,
             )
         )
         return int(result.inserted_primary_key[0])
 
 
-def mark_notification(engine: Engine, flag_id: int, error: str | None) -> None:
-    values: dict[str, Any] = {"notify_error": error}
-    if error is None:
-        values["notified_at"] = datetime.now(timezone.utc)
+def stored_references(engine: Engine, references: list[str]) -> set[str]:
+    """Those of `references` that already have a row."""
+    query = select(crisis_flags.c.reference).where(
+        crisis_flags.c.reference.in_(references)
+    )
+    with engine.connect() as connection:
+        return {row[0] for row in connection.execute(query)}
+
+
+def flag_id_of(engine: Engine, reference: str) -> int | None:
+    query = select(crisis_flags.c.id).where(crisis_flags.c.reference == reference)
+    with engine.connect() as connection:
+        return connection.execute(query).scalar()
+
+
+def mark_notification(
+    engine: Engine, reference: str, error: str | None, at: datetime | None = None
+) -> bool:
+    """Records how the staff alert of flag `reference` went (at `at`, by default
+    now); False if there is no such row."""
     with engine.begin() as connection:
-        connection.execute(
-            update(crisis_flags).where(crisis_flags.c.id == flag_id).values(**values)
+        result = connection.execute(
+            update(crisis_flags)
+            .where(crisis_flags.c.reference == reference)
+            .values(**notification_values(error, at))
         )
+    return result.rowcount > 0
+
+
+def notification_values(
+    error: str | None, at: datetime | None = None
+) -> dict[str, Any]:
+    if error is None:
+        return {"notify_error": None, "notified_at": at or datetime.now(timezone.utc)}
+    return {"notify_error": error}
 
 
 def list_crisis_flags(
@@ -73,17 +110,3 @@ def set_crisis_flag_status(engine: Engine, flag_id: int, status: str) -> bool:
             .values(status=status)
         )
     return result.rowcount > 0
-
-
-def crisis_flags_since(engine: Engine, after_id: int = 0) -> list[dict[str, Any]]:
-    """Flags newer than `after_id`, oldest first (for the console's live queue)."""
-    query = (
-        select(crisis_flags)
-        .where(crisis_flags.c.id > after_id)
-        .order_by(crisis_flags.c.id)
-    )
-    with engine.connect() as connection:
-        return [
-            row_in_utc(row._mapping, ("created_at", "notified_at"))
-            for row in connection.execute(query)
-        ]

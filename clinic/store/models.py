@@ -29,6 +29,9 @@ crisis_flags = Table(
     Column("status", String(16), nullable=False, default="new"),
     Column("notified_at", DateTime(timezone=True)),
     Column("notify_error", Text),
+    # Drawn before the row is written: the staff alert carries it even when the
+    # database is down (clinic/crisis_spool.py).
+    Column("reference", String(16), unique=True, index=True),
 )
 
 booking_requests = Table(

@@ -19,6 +19,7 @@ from clinic.evaluation import (
     read_nlu_examples,
     score_contract,
 )
+from clinic.intent_names import CRISIS
 
 HELDOUT_FILE = Path("tests/nlu/test_nlu.yml")
 CRISIS_SETS = {
@@ -26,7 +27,7 @@ CRISIS_SETS = {
     "fresh": Path("tests/crisis/fresh/crisis_messages.yml"),
     "unseen": Path("tests/crisis/unseen/crisis_messages.yml"),
 }
-CRISIS = "crisis"
+
 MAX_LISTED = 20
 
 

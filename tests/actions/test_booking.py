@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ActionAnswerYes, ActionSubmitBooking, ValidateBookingForm
+from clinic import notify
 from clinic.booking.validators import ERROR_CODES
 from clinic.notify import wait_for_background_notifications
 from clinic.store.booking_requests import list_booking_requests
@@ -214,9 +215,15 @@ async def test_a_database_failure_is_admitted_and_the_answers_kept(
 
 
 async def test_a_failing_staff_notification_keeps_the_request(
-    database: str, monkeypatch: pytest.MonkeyPatch
+    database: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("STAFF_WEBHOOK_URL", f"http://127.0.0.1:{free_port()}/staff")
+    quick_retries = tmp_path / "endpoints.yml"
+    quick_retries.write_text(
+        "staff_notifications:\n  webhook_url: ${STAFF_WEBHOOK_URL}\n"
+        "  attempts: 2\n  retry_delay_seconds: 0.05\n"
+    )
+    monkeypatch.setattr(notify, "ENDPOINTS_FILE", quick_retries)
     _, [message] = await submit(confirmed_tracker())
     assert message["response"] == "utter_booking_received", "not held up"
     await wait_for_background_notifications()

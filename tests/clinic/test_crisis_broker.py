@@ -1,15 +1,27 @@
 from __future__ import annotations
 
-import asyncio
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from clinic.crisis_broker import CrisisFlagBroker, crisis_flag_from_event
-from clinic.notify import StaffNotifier
-from clinic.store.crisis_flags import list_crisis_flags
-from clinic.store.db import default_engine
+from clinic.crisis_spool import (
+    SPOOL_PATH_ENV,
+    keep_flag,
+    move_into_database,
+    waiting_flags,
+)
+from clinic.notify import StaffNotifier, wait_for_background_notifications
+from clinic.store.crisis_flags import CrisisFlag, list_crisis_flags
+from clinic.store.db import default_engine, make_engine
 from clinic.store.migrate import upgrade
+from tests.support.services import fresh_postgres_database
 from tests.support.webhook_sink import webhook_sink
+
+QUICK_RETRIES = {"attempts": 3, "retry_delay_seconds": 0.05}
 
 
 def user_event(sender: str, text: str, intent: str = "crisis") -> dict:
@@ -25,20 +37,36 @@ def user_event(sender: str, text: str, intent: str = "crisis") -> dict:
 
 
 @pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
+def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "var" / "crisis_flags_pending.jsonl"
+    monkeypatch.setenv(SPOOL_PATH_ENV, str(path))
+    return path
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spool: Path) -> str:
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     upgrade(url)
     return url
 
 
-async def notification_result(sender: str) -> dict:
-    for _ in range(100):
-        [row] = list_crisis_flags(default_engine(), sender)
-        if row["notified_at"] or row["notify_error"]:
-            return row
-        await asyncio.sleep(0.05)
-    raise AssertionError("notification result was never recorded")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unreachable_database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, str]]:
+    """(url the broker is given, which cannot be reached; url that works later)."""
+    if request.param == "sqlite":
+        broken = f"sqlite:///{tmp_path / 'missing-directory' / 'clinic.db'}"
+        with_data = f"sqlite:///{tmp_path / 'clinic.db'}"
+        monkeypatch.setenv("DATABASE_URL", broken)
+        yield broken, with_data
+        return
+    with fresh_postgres_database() as working:
+        # Nothing listens on port 1: the connection is refused at once.
+        broken = "postgresql://nobody@127.0.0.1:1/clinic"
+        monkeypatch.setenv("DATABASE_URL", broken)
+        yield broken, working
 
 
 def test_only_visitor_messages_labelled_crisis_become_flags() -> None:
@@ -54,15 +82,18 @@ def test_only_visitor_messages_labelled_crisis_become_flags() -> None:
 async def test_flag_is_stored_then_staff_are_notified(database: str) -> None:
     with webhook_sink() as sink:
         CrisisFlagBroker(StaffNotifier(sink.url)).publish(user_event("v-1", "kms"))
-        row = await notification_result("v-1")
+        await wait_for_background_notifications()
+    [row] = list_crisis_flags(default_engine(), "v-1")
     assert (row["message"], row["detection"], row["notify_error"]) == (
         "kms",
         "phrase",
         None,
     )
+    assert row["notified_at"] is not None
     assert sink.received == [
         {
             "type": "crisis_flag",
+            "reference": row["reference"],
             "flag_id": row["id"],
             "conversation_id": "v-1",
             "message": "kms",
@@ -72,13 +103,103 @@ async def test_flag_is_stored_then_staff_are_notified(database: str) -> None:
     ]
 
 
+async def test_a_webhook_that_fails_twice_is_reached_on_the_third_try(
+    database: str,
+) -> None:
+    with webhook_sink(failures=2) as sink:
+        notifier = StaffNotifier(sink.url, **QUICK_RETRIES)
+        CrisisFlagBroker(notifier).publish(user_event("v-retry", "i want to die"))
+        await wait_for_background_notifications()
+    assert sink.refused == 2
+    [payload] = sink.received
+    [row] = list_crisis_flags(default_engine(), "v-retry")
+    assert payload["reference"] == row["reference"]
+    assert row["notified_at"] is not None and row["notify_error"] is None
+
+
 async def test_unreachable_webhook_is_recorded_not_raised(database: str) -> None:
-    notifier = StaffNotifier("http://127.0.0.1:9/nobody", timeout_seconds=1)
+    notifier = StaffNotifier("http://127.0.0.1:9/nobody", 1, **QUICK_RETRIES)
     CrisisFlagBroker(notifier).publish(user_event("v-2", "i took all my pills"))
-    row = await notification_result("v-2")
+    await wait_for_background_notifications()
+    [row] = list_crisis_flags(default_engine(), "v-2")
     assert row["notify_error"].startswith("webhook unreachable")
+    assert row["notified_at"] is None
 
 
-def test_database_failure_never_raises(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
-    CrisisFlagBroker(StaffNotifier()).publish(user_event("v-3", "kms"))
+async def test_staff_are_alerted_while_the_database_is_unreachable(
+    unreachable_database: tuple[str, str], spool: Path
+) -> None:
+    with webhook_sink() as sink:
+        broker = CrisisFlagBroker(StaffNotifier(sink.url), retry_seconds=0)
+        broker.publish(user_event("v-down", "i am going to end my life tonight"))
+        await wait_for_background_notifications()
+    [alert] = sink.received
+    assert alert["type"] == "crisis_flag" and alert["flag_id"] is None
+    assert alert["conversation_id"] == "v-down"
+    # Kept aside, readable by its owner only, with the alert's outcome.
+    assert stat.S_IMODE(os.stat(spool).st_mode) == 0o600
+    [waiting] = waiting_flags(spool)
+    assert waiting.flag.reference == alert["reference"]
+    assert waiting.flag.message == "i am going to end my life tonight"
+    assert waiting.alerted and waiting.alert_error is None
+
+
+async def test_kept_flags_reach_the_database_once_it_is_back(
+    unreachable_database: tuple[str, str],
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, working_url = unreachable_database
+    notifier = StaffNotifier("http://127.0.0.1:9/nobody", 1, **QUICK_RETRIES)
+    broker = CrisisFlagBroker(notifier, retry_seconds=0)
+    broker.publish(user_event("v-back", "i want to kill myself"))
+    await wait_for_background_notifications()
+    [waiting] = waiting_flags(spool)
+    assert waiting.alert_error.startswith("webhook unreachable")
+
+    # The database is back: the next event of any conversation moves the flag in.
+    upgrade(working_url)
+    monkeypatch.setenv("DATABASE_URL", working_url)
+    broker.publish(user_event("v-other", "hello", intent="greet"))
+    await wait_for_background_notifications()
+    engine = make_engine(working_url)
+    [row] = list_crisis_flags(engine)
+    assert (row["conversation_id"], row["reference"]) == (
+        "v-back",
+        waiting.flag.reference,
+    )
+    assert row["message"] == "i want to kill myself"
+    assert row["notify_error"].startswith("webhook unreachable")
+    assert waiting_flags(spool) == []
+    assert move_into_database(engine, spool) == 0, "nothing is stored twice"
+    assert len(list_crisis_flags(engine)) == 1
+    engine.dispose()
+
+
+async def test_a_flag_already_stored_is_not_stored_again(
+    database: str, spool: Path
+) -> None:
+    """A crash after the insert but before the file was emptied stores nothing twice."""
+    broker = CrisisFlagBroker(StaffNotifier(), retry_seconds=3600)
+    broker.publish(user_event("v-once", "kms"))
+    await wait_for_background_notifications()
+    [row] = list_crisis_flags(default_engine())
+    keep_flag(spool, CrisisFlag("v-once", "kms", reference=row["reference"]))
+    assert move_into_database(default_engine(), spool) == 0
+    assert len(list_crisis_flags(default_engine())) == 1
+
+
+def test_without_an_event_loop_the_alert_is_sent_before_publish_returns(
+    database: str,
+) -> None:
+    with webhook_sink() as sink:
+        CrisisFlagBroker(StaffNotifier(sink.url)).publish(user_event("v-3", "kms"))
+        assert [p["conversation_id"] for p in sink.received] == ["v-3"]
+
+
+def test_a_database_failure_never_raises(
+    unreachable_database: tuple[str, str], spool: Path
+) -> None:
+    CrisisFlagBroker(StaffNotifier()).publish(user_event("v-4", "kms"))
+    [waiting] = waiting_flags(spool)
+    assert waiting.alert_error == "no staff webhook configured"

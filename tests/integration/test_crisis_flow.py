@@ -7,17 +7,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from clinic.store.crisis_flags import list_crisis_flags
+from tests.support.live_chat import (
+    Console,
+    StaffMember,
+    console_server,
+    create_staff_account,
+)
 from tests.support.servers import (
     Assistant,
+    action_server,
     base_environment,
     free_port,
     migrate,
     rasa_server,
 )
-from tests.support.webhook_sink import WebhookSink
+from tests.support.webhook_sink import WebhookSink, webhook_sink
 
 RESOURCES = ("988", "741741", "911")
 
@@ -133,3 +140,63 @@ def test_crisis_resources_arrive_when_the_action_server_is_down(
     assert flag["message"] == "i want to die", (
         "flagged for staff without the action server"
     )
+
+
+REFUSE_CRISIS_FLAGS = (
+    "CREATE TRIGGER refuse_crisis_flags BEFORE INSERT ON crisis_flags "
+    "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+)
+
+
+@pytest.fixture(scope="module")
+def flags_refused(
+    model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Assistant, WebhookSink, Console]]:
+    """The real assistant and console on a database that refuses crisis-flag rows
+    (conversations are still stored), with a real staff webhook."""
+    directory = tmp_path_factory.mktemp("flags-refused")
+    database = f"sqlite:///{directory / 'clinic.db'}"
+    migrate(database)
+    create_staff_account(database, "dana", "Dana", "a long staff password")
+    engine = create_engine(database)
+    with engine.begin() as connection:
+        connection.execute(text(REFUSE_CRISIS_FLAGS))
+    engine.dispose()
+    with webhook_sink() as sink:
+        env = base_environment(database, sink.url)
+        with (
+            action_server(env, server_logs) as action_url,
+            rasa_server(model_path, env, server_logs, action_url) as running,
+            console_server(env, running.url, running.token, server_logs) as console,
+        ):
+            yield running, sink, console
+
+
+def test_staff_are_alerted_when_the_flag_cannot_be_stored(
+    flags_refused: tuple[Assistant, WebhookSink, Console],
+) -> None:
+    assistant, sink, console = flags_refused
+    visitor = new_visitor()
+    assert_crisis_reply(assistant.send(visitor, "i am going to kill myself tonight"))
+    alert = sink.wait_for(lambda payload: payload.get("conversation_id") == visitor)
+    assert alert["type"] == "crisis_flag" and alert["flag_id"] is None
+    assert alert["reference"].startswith("CF-")
+
+    # The console shows the flag the database refused, with its alert's outcome.
+    staff = StaffMember(console)
+    assert staff.sign_in("dana", "a long staff password").status_code == 302
+    page = staff.http.get(f"{console.url}/crisis", timeout=10).text
+    assert "could not be saved to the database" in page
+    assert alert["reference"] in page and "i am going to kill myself tonight" in page
+
+    # Once the database takes the rows again, the next visit stores the flag.
+    engine = create_engine(assistant.database_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER refuse_crisis_flags"))
+    page = staff.http.get(f"{console.url}/crisis", timeout=10).text
+    assert "could not be saved to the database" not in page
+    [flag] = list_crisis_flags(engine, visitor)
+    engine.dispose()
+    assert flag["reference"] == alert["reference"]
+    assert flag["message"] == "i am going to kill myself tonight"
+    assert flag["notified_at"] is not None, "the alert's delivery is kept too"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,9 +39,19 @@ def trained_model() -> Path:
     return PROJECT_ROOT / result.stdout.strip().splitlines()[-1]
 
 
+def spool_beside(database_url: str) -> str:
+    """Each test database gets its own file of kept-aside crisis flags."""
+    if database_url.startswith("sqlite:///"):
+        return str(
+            Path(database_url[len("sqlite:///") :]).with_suffix(".pending.jsonl")
+        )
+    return str(Path(tempfile.mkdtemp(prefix="crisis-spool-")) / "pending.jsonl")
+
+
 def base_environment(database_url: str, webhook_url: str = "") -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        CRISIS_SPOOL_PATH=spool_beside(database_url),
         PYTHONPATH=str(PROJECT_ROOT),
         TF_CPP_MIN_LOG_LEVEL="3",
         RASA_TELEMETRY_ENABLED="false",

@@ -12,8 +12,11 @@ from typing import Any
 
 
 class WebhookSink:
-    def __init__(self) -> None:
+    def __init__(self, failures: int = 0) -> None:
         self.received: list[dict[str, Any]] = []
+        # Requests answered 503 (and not recorded) before the first one accepted.
+        self.failures_left = failures
+        self.refused = 0
         self.url = ""
 
     def wait_for(self, predicate: Any, timeout: float = 15.0) -> dict[str, Any]:
@@ -29,14 +32,20 @@ class WebhookSink:
 
 
 @contextmanager
-def webhook_sink() -> Iterator[WebhookSink]:
-    sink = WebhookSink()
+def webhook_sink(failures: int = 0) -> Iterator[WebhookSink]:
+    sink = WebhookSink(failures)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            sink.received.append(json.loads(self.rfile.read(length) or b"{}"))
-            self.send_response(204)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if sink.failures_left > 0:
+                sink.failures_left -= 1
+                sink.refused += 1
+                self.send_response(503)
+            else:
+                sink.received.append(body)
+                self.send_response(204)
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:

@@ -33,11 +33,9 @@ def test_migrating_twice_keeps_existing_rows(database_url: str) -> None:
 def test_a_flag_is_stored_and_its_notification_recorded(database_url: str) -> None:
     upgrade(database_url)
     engine = make_engine(database_url)
-    flag_id = record_crisis_flag(
-        engine,
-        CrisisFlag("visitor-2", "kms", detection="phrase", categories=("slang",)),
-    )
-    mark_notification(engine, flag_id, None)
+    flag = CrisisFlag("visitor-2", "kms", detection="phrase", categories=("slang",))
+    record_crisis_flag(engine, flag)
+    assert mark_notification(engine, flag.reference, None)
     [row] = list_crisis_flags(engine, "visitor-2")
     assert (row["message"], row["detection"], row["categories"], row["status"]) == (
         "kms",
@@ -52,11 +50,20 @@ def test_a_flag_is_stored_and_its_notification_recorded(database_url: str) -> No
 def test_a_failed_notification_is_kept_with_the_flag(database_url: str) -> None:
     upgrade(database_url)
     engine = make_engine(database_url)
-    flag_id = record_crisis_flag(engine, CrisisFlag("visitor-3", "help"))
-    mark_notification(engine, flag_id, "webhook answered HTTP 500")
+    flag = CrisisFlag("visitor-3", "help")
+    record_crisis_flag(engine, flag)
+    mark_notification(engine, flag.reference, "webhook answered HTTP 500")
     [row] = list_crisis_flags(engine, "visitor-3")
     assert row["notify_error"] == "webhook answered HTTP 500"
     assert row["notified_at"] is None
+    assert row["reference"] == flag.reference and flag.reference.startswith("CF-")
+    engine.dispose()
+
+
+def test_no_row_means_no_notification_recorded(database_url: str) -> None:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    assert not mark_notification(engine, "CF-NOROW2", None)
     engine.dispose()
 
 

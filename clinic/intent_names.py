@@ -1,0 +1,8 @@
+"""Intent names that code acts on, spelled once (shared/contract/topics.md).
+
+Plain strings with no imports, so the action server and the console can use them
+without loading Rasa.
+"""
+
+CRISIS = "crisis"
+END_HANDOFF = "end_handoff"
