@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 from dataclasses import fields
 from functools import cache, cached_property
@@ -18,6 +19,7 @@ from typing import Any
 
 from clinic.action_results import ActionResultValidator
 from clinic.deferred_imports import DeferredImports
+from clinic.limits import MAX_REQUEST_BYTES
 
 #: Rasa modules that import TensorFlow at their top but whose functions only
 #: training and the TensorFlow models call. Serving this project's model never
@@ -317,7 +319,14 @@ def apply_fixes() -> None:
     run_prediction_graph_in_order()
 
 
+def limit_request_bodies() -> None:
+    """Sanic reads SANIC_* settings from the environment when Rasa creates its
+    app: bodies over MAX_REQUEST_BYTES get 413 before they are read."""
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
+
+
 def main() -> None:
+    limit_request_bodies()
     apply_fixes()
     freeze_once_loaded(sys.argv[1:])
     from rasa.__main__ import main as rasa_main

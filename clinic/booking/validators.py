@@ -172,8 +172,11 @@ _NAME_PREFIX = re.compile(
     rf"^(?:{_NAME_OPENER}(?:[\s,.!:;-]+|$))*(?:{_NAME_LEAD_IN}(?:(?<=:)\s*|[\s:,-]+))?",
     re.IGNORECASE,
 )
+# The look-behind starts a match only where a run of separators begins: one
+# scan per run, not one per character (tests/clinic/components/test_linear_patterns.py).
 _NAME_SUFFIX = re.compile(
-    r"[\s,.!-]+(?:thanks|thank you|thx|here|please|pls)\W*$", re.IGNORECASE
+    r"(?<![\s,.!-])[\s,.!-]+(?:thanks|thank you|thx|here|please|pls)\W*$",
+    re.IGNORECASE,
 )
 _INITIAL_AT_END = re.compile(r"(?:^|[\s.])[^\W\d_]\.$")
 _NOT_NAMES = frozenset(

@@ -18,7 +18,10 @@ visitors' browsers. This subclass
   ``answer_feedback`` event ``{session_id, rating, text}``, in the
   ``answer_feedback`` table (clinic/store/answer_feedback.py) and acknowledges
   it with ``feedback_saved``. Only a socket in the conversation's room may rate
-  its answers; bad input is logged and ignored.
+  its answers; bad input is logged and ignored;
+- refuses a message over ``MAX_MESSAGE_CHARS`` before any processing, with a
+  ``message_too_long`` event and the same polite words as a bot message, and
+  ignores a ``user_uttered`` payload that is not ``{"message": str, ...}``.
 
 Its name stays ``socketio``: Rasa looks output channels up by name, e.g. for
 ``POST /conversations/{id}/tracker/events?output_channel=latest`` (staff replies).
@@ -39,6 +42,12 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from clinic.limits import (
+    MAX_MESSAGE_CHARS,
+    MAX_REQUEST_BYTES,
+    TOO_LONG_EVENT,
+    TOO_LONG_TEXT,
+)
 from clinic.store.answer_feedback import MAX_RATED_TEXT, RATINGS, record_feedback
 from clinic.store.db import default_engine
 
@@ -167,11 +176,37 @@ class ClinicSocketIOInput(SocketIOInput):
             except Exception:  # never into socket.io: the visitor's chat goes on
                 logger.exception("socket.io: answer feedback from %s not saved", sid)
 
+        rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
+
+        async def handle_message(sid: str, data: Any) -> None:
+            message = data.get("message") if isinstance(data, dict) else None
+            if not isinstance(message, str):
+                logger.warning("socket.io: malformed message from %s ignored", sid)
+                return
+            if len(message) > MAX_MESSAGE_CHARS:
+                await self._refuse_too_long(sid, namespace)
+                return
+            await rasa_handle_message(sid, data)
+
+        # engine.io refuses larger packets before they are parsed.
+        sio.eio.max_http_buffer_size = MAX_REQUEST_BYTES
         sio.on("connect", namespace=namespace)(connect)
         sio.on("session_request", namespace=namespace)(session_request)
+        sio.on(self.user_message_evt, namespace=namespace)(handle_message)
         sio.on("answer_feedback", namespace=namespace)(answer_feedback)
         logger.info("socket.io: accepting origins %s", ", ".join(self.allowed_origins))
         return blueprint
+
+    async def _refuse_too_long(self, sid: str, namespace: str) -> None:
+        """An error event for programs, and the same words as a bot message for
+        any chat window that only shows those."""
+        sio = self.sio
+        assert sio is not None
+        refusal = {"max_characters": MAX_MESSAGE_CHARS, "text": TOO_LONG_TEXT}
+        await sio.emit(TOO_LONG_EVENT, refusal, room=sid, namespace=namespace)
+        await sio.emit(
+            self.bot_message_evt, {"text": TOO_LONG_TEXT}, room=sid, namespace=namespace
+        )
 
     async def _save_feedback(self, sid: str, data: Any, namespace: str) -> None:
         sio = self.sio

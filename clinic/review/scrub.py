@@ -22,7 +22,8 @@ NAME, EMAIL, PHONE = "(name)", "(email)", "(phone)"
 DEFAULT_REGION = "US"
 DATE_PLACEHOLDER = "(date)"
 
-EMAIL_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Starts only where a run of address characters begins: one scan per run.
+EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Fallback for numbers phonenumbers does not accept (too short for the region,
 # oddly grouped): runs of 7 or more digits with the usual separators.
 DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?!\w)")

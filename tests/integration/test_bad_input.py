@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
+from clinic.limits import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, TOO_LONG_TEXT
 from tests.support.servers import Assistant
 
 BAD_INPUTS = {
@@ -64,3 +67,87 @@ def test_malformed_request_body_is_a_client_error(assistant: Assistant) -> None:
         f"{assistant.url}/webhooks/rest/webhook", data=b"\xff\xfe not json", timeout=30
     )
     assert 400 <= response.status_code < 500
+
+
+def post_raw(assistant: Assistant, body: bytes) -> requests.Response:
+    return requests.post(
+        f"{assistant.url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[1, 2]",
+        b'"hello"',
+        b'{"sender": ["x"], "message": "hi"}',
+        b'{"sender": "' + b"s" * 5000 + b'", "message": "hi"}',
+        b'{"sender": "v", "message": {"text": "hi"}}',
+    ],
+    ids=["array", "string", "sender-list", "sender-5000", "message-object"],
+)
+def test_a_body_of_the_wrong_shape_is_a_client_error(
+    assistant: Assistant, body: bytes
+) -> None:
+    response = post_raw(assistant, body)
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_a_message_over_the_limit_is_refused_politely(assistant: Assistant) -> None:
+    response = requests.post(
+        f"{assistant.url}/webhooks/rest/webhook",
+        json={"sender": "too-long", "message": "a" * (MAX_MESSAGE_CHARS + 1)},
+        timeout=30,
+    )
+    assert response.status_code == 413
+    assert response.json()["messages"][0]["text"] == TOO_LONG_TEXT
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(
+    assistant: Assistant,
+) -> None:
+    body = b'{"sender": "huge", "message": "' + b"a" * MAX_REQUEST_BYTES + b'"}'
+    assert post_raw(assistant, body).status_code == 413
+
+
+ADVERSARIAL = {
+    "unclosed_script": "<script>" * (MAX_MESSAGE_CHARS // 8),
+    "punctuation_run": "?" * (MAX_MESSAGE_CHARS - 1) + "x",
+    "spaces_then_thanks": " " * (MAX_MESSAGE_CHARS - 2) + "!x",
+    "address_characters": "a" * (MAX_MESSAGE_CHARS - 2) + "@x",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_a_maximum_size_adversarial_message_stalls_nobody(
+    assistant: Assistant, name: str
+) -> None:
+    """Sent together: the large message is answered within 2 s and another
+    visitor's hello within 1 s."""
+
+    def send(sender: str, text: str) -> tuple[float, requests.Response]:
+        start = time.monotonic()
+        response = requests.post(
+            f"{assistant.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
+        return time.monotonic() - start, response
+
+    assistant.send(f"warm-{name}", "hi")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        large = pool.submit(send, f"adv-{name}", ADVERSARIAL[name])
+        time.sleep(0.05)  # the large one first, so the hello waits behind it
+        hello = pool.submit(send, f"hello-{name}", "hello")
+        (large_seconds, large_response), (hello_seconds, hello_response) = (
+            large.result(),
+            hello.result(),
+        )
+    assert large_response.status_code == 200 and large_response.json()
+    assert hello_response.status_code == 200 and hello_response.json()
+    assert large_seconds < 2.0, f"{name}: {large_seconds:.2f} s"
+    assert hello_seconds < 1.0, f"hello behind {name}: {hello_seconds:.2f} s"

@@ -19,6 +19,7 @@ import websockets
 from socketio.exceptions import ConnectionError as SocketConnectionError
 from websockets.exceptions import InvalidStatusCode
 
+from clinic.limits import MAX_MESSAGE_CHARS, TOO_LONG_EVENT, TOO_LONG_TEXT
 from clinic.settings import load_settings
 from tests.support.servers import PROJECT_ROOT, Assistant
 from tests.support.web import staff_reply
@@ -210,3 +211,17 @@ async def test_a_staff_reply_reaches_the_visitors_socket(
         )
         reply = await visitor.next_reply()
     assert reply == {"text": "Hi, I'm Dana.", "staff_name": "Dana"}
+
+
+async def test_a_message_over_the_limit_is_refused_with_an_event(
+    assistant: Assistant, site_origin: str
+) -> None:
+    async with connected(assistant, site_origin, new_session()) as visitor:
+        refusals: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        visitor.client.on(TOO_LONG_EVENT, refusals.put_nowait)
+        await visitor.say("a" * (MAX_MESSAGE_CHARS + 1))
+        refusal = await asyncio.wait_for(refusals.get(), REPLY_TIMEOUT)
+        assert refusal == {"max_characters": MAX_MESSAGE_CHARS, "text": TOO_LONG_TEXT}
+        assert (await visitor.next_reply())["text"] == TOO_LONG_TEXT
+        await visitor.say("hello")
+        assert (await visitor.next_reply())["text"], "the conversation goes on"

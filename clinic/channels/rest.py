@@ -1,0 +1,80 @@
+"""Rasa's REST channel with the request checked before any processing.
+
+Registered in credentials.yml as ``clinic.channels.rest.ClinicRestInput`` (name
+``rest``, so the URL stays ``/webhooks/rest/webhook``). Rasa 3.6 takes any JSON:
+an array body was a 500, a 5,000-character sender broke the crisis-flag insert
+on PostgreSQL, and a message of any length went to the NLU pipeline. Here
+
+- a body that is not a JSON object, a sender that is not a short string, or a
+  message that is not a string gets 400 with a JSON reason;
+- a message over ``MAX_MESSAGE_CHARS`` gets 413 with a polite bot message (that
+  points to crisis help, since it was not read);
+- bodies over ``MAX_REQUEST_BYTES`` never get here: Sanic refuses them with 413
+  (``SANIC_REQUEST_MAX_SIZE``, set by ``clinic/rasa_cli.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from clinic.limits import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, TOO_LONG_TEXT
+
+
+def problem_with(body: Any) -> tuple[int, dict[str, Any]] | None:
+    """(status, JSON answer) for a webhook body that must not be processed."""
+    if not isinstance(body, dict):
+        return 400, {"error": "the body must be a JSON object"}
+    sender, message = body.get("sender"), body.get("message")
+    if sender is not None and (
+        not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS
+    ):
+        return 400, {
+            "error": f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters"
+        }
+    if message is not None and not isinstance(message, str):
+        return 400, {"error": "message must be a string"}
+    if message is not None and len(message) > MAX_MESSAGE_CHARS:
+        reply = [{"recipient_id": sender or "", "text": TOO_LONG_TEXT}]
+        return 413, {
+            "error": "message_too_long",
+            "max_characters": MAX_MESSAGE_CHARS,
+            "messages": reply,
+        }
+    return None
+
+
+class ClinicRestInput(RestInput):
+    """RestInput that refuses malformed or oversized messages up front."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+
+        @blueprint.middleware("request")
+        async def check_body(request: Request) -> HTTPResponse | None:
+            if request.method != "POST":
+                return None
+            try:
+                body = json.loads(request.body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                return response.json({"error": "the body must be JSON"}, status=400)
+            problem = problem_with(body)
+            if problem is None:
+                return None
+            status, answer = problem
+            return response.json(answer, status=status)
+
+        return blueprint

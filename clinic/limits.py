@@ -1,0 +1,20 @@
+"""How much one visitor message may ask of the server, in one place.
+
+A message of up to ``MAX_MESSAGE_CHARS`` characters is read whole (the crisis
+detector included); anything longer is refused at the channel before any
+processing, and request bodies over ``MAX_REQUEST_BYTES`` before they are read.
+Plain values with no imports: the channels, the NLU pipeline and the Rasa
+command line all use them.
+"""
+
+MAX_MESSAGE_CHARS = 64_000
+# A message of MAX_MESSAGE_CHARS characters JSON-escaped (\uXXXX, surrogate
+# pairs) fits with room to spare; Rasa's own default would take 100 MB.
+MAX_REQUEST_BYTES = 1_048_576
+TOO_LONG_EVENT = "message_too_long"
+TOO_LONG_TEXT = (
+    "Sorry, that message is too long for me to read. Could you send a shorter "
+    "question? If you are in danger or thinking of harming yourself, please call "
+    "your local emergency number or a crisis line now."
+)
+MAX_SENDER_CHARS = 128
