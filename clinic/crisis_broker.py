@@ -81,7 +81,15 @@ def record_alert_outcome(reference: str, error: str | None) -> None:
             reference,
             type(db_error).__name__,
         )
-    keep_alert_outcome(spool_path(), reference, error)
+    try:
+        keep_alert_outcome(spool_path(), reference, error)
+    except OSError as file_error:
+        logger.critical(
+            "crisis flag %s: alert outcome (%s) recorded nowhere (%s)",
+            reference,
+            error or "delivered",
+            type(file_error).__name__,
+        )
 
 
 async def alert_staff(
