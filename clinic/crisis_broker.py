@@ -28,10 +28,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.crisis_spool import (
     RETRY_SECONDS,
+    anything_waits,
     keep_alert_outcome,
     keep_flag,
-    move_into_database,
     spool_path,
+    try_moving_into_database,
 )
 from clinic.intent_names import CRISIS
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
@@ -126,19 +127,6 @@ def store_or_keep_aside(flag: CrisisFlag) -> int | None:
     return None
 
 
-def move_kept_flags_into_database() -> None:
-    try:
-        stored = move_into_database(default_engine(), spool_path())
-    except Exception as error:
-        logger.warning(
-            "kept-aside crisis flags still wait for the database (%s)",
-            type(error).__name__,
-        )
-        return
-    if stored:
-        logger.info("%d kept-aside crisis flags stored in the database", stored)
-
-
 def start(coroutine: Coroutine[Any, Any, None]) -> None:
     try:
         run_in_background(coroutine)
@@ -178,5 +166,5 @@ class CrisisFlagBroker(EventBroker):
             return
         self._next_retry = now + self._retry_seconds
         path = spool_path()
-        if path.exists() and path.stat().st_size > 0:
-            start(asyncio.to_thread(move_kept_flags_into_database))
+        if anything_waits(path):
+            start(asyncio.to_thread(try_moving_into_database, default_engine(), path))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ from clinic.store.crisis_flags import (
     record_crisis_flag,
     stored_references,
 )
+
+logger = logging.getLogger(__name__)
 
 SPOOL_PATH_ENV = "CRISIS_SPOOL_PATH"
 DEFAULT_SPOOL_PATH = Path("var/crisis_flags_pending.jsonl")
@@ -117,9 +120,14 @@ def _waiting(entries: list[dict[str, Any]]) -> list[WaitingFlag]:
     return waiting
 
 
+def anything_waits(path: Path) -> bool:
+    """A stat(), no lock: cheap enough to ask on every event."""
+    return path.exists() and path.stat().st_size > 0
+
+
 def waiting_flags(path: Path) -> list[WaitingFlag]:
     """The flags still waiting for the database, oldest first."""
-    if not path.exists() or path.stat().st_size == 0:
+    if not anything_waits(path):
         return []
     with _locked(path) as file:
         return _waiting(_entries(file))
@@ -132,7 +140,7 @@ def move_into_database(engine: Engine, path: Path) -> int:
     Raises the database's error, leaving the file as it was, while the database
     still refuses.
     """
-    if not path.exists() or path.stat().st_size == 0:
+    if not anything_waits(path):
         return 0
     with _locked(path) as file:
         entries = _entries(file)
@@ -147,3 +155,19 @@ def move_into_database(engine: Engine, path: Path) -> int:
                 mark_notification(engine, entry["reference"], entry["error"], at)
         file.truncate(0)
     return len(waiting) - len(already)
+
+
+def try_moving_into_database(engine: Engine, path: Path) -> int:
+    """``move_into_database``, with a refusal logged (the flags keep waiting and
+    are tried again later) instead of raised."""
+    try:
+        stored = move_into_database(engine, path)
+    except Exception as error:
+        logger.warning(
+            "kept-aside crisis flags still wait for the database (%s)",
+            type(error).__name__,
+        )
+        return 0
+    if stored:
+        logger.info("%d kept-aside crisis flags stored in the database", stored)
+    return stored

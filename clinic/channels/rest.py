@@ -15,13 +15,13 @@ on PostgreSQL, and a message of any length went to the NLU pipeline. Here
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -68,8 +68,8 @@ class ClinicRestInput(RestInput):
             if request.method != "POST":
                 return None
             try:
-                body = json.loads(request.body or b"null")
-            except (ValueError, UnicodeDecodeError):
+                body = request.json  # parsed once: Rasa's handler reuses it
+            except InvalidUsage:
                 return response.json({"error": "the body must be JSON"}, status=400)
             problem = problem_with(body)
             if problem is None:

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.console import content_pages, live, review_pages, training_pages
 from clinic.console.config import ConsoleConfig
@@ -56,8 +55,8 @@ from clinic.console.security import (
 from clinic.content.editor import ContentEditor
 from clinic.crisis_spool import (
     WaitingFlag,
-    move_into_database,
     spool_path,
+    try_moving_into_database,
     waiting_flags,
 )
 from clinic.settings import current_settings
@@ -340,10 +339,7 @@ async def crisis_page(request: web.Request) -> web.Response:
 def flags_kept_aside(engine: Engine) -> list[WaitingFlag]:
     """Flags the Rasa server could not store, after trying to store them now."""
     path = spool_path()
-    try:
-        move_into_database(engine, path)
-    except SQLAlchemyError as error:
-        logger.warning("kept-aside crisis flags still wait: %s", type(error).__name__)
+    try_moving_into_database(engine, path)
     return waiting_flags(path)
 
 

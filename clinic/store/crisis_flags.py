@@ -58,12 +58,6 @@ def stored_references(engine: Engine, references: list[str]) -> set[str]:
         return {row[0] for row in connection.execute(query)}
 
 
-def flag_id_of(engine: Engine, reference: str) -> int | None:
-    query = select(crisis_flags.c.id).where(crisis_flags.c.reference == reference)
-    with engine.connect() as connection:
-        return connection.execute(query).scalar()
-
-
 def mark_notification(
     engine: Engine, reference: str, error: str | None, at: datetime | None = None
 ) -> bool:
