@@ -59,35 +59,6 @@ ASK_WHICH_FIELD = "confirm_which_field"
 BOOKING_PAYLOAD = "/book_appointment"
 CRISIS_MODE_SLOT = "crisis_mode"
 
-
-QUESTION_WORDS = frozenset(
-    [
-        "how",
-        "what",
-        "when",
-        "where",
-        "why",
-        "who",
-        "which",
-        "can",
-        "could",
-        "does",
-        "do",
-        "is",
-        "are",
-        "will",
-        "would",
-        "should",
-        "may",
-    ]
-)
-
-
-def looks_like_question(text: str) -> bool:
-    words = text.strip().lower().split()
-    return text.rstrip().endswith("?") or bool(words and words[0] in QUESTION_WORDS)
-
-
 _SEND_IT = re.compile(
     r"\b(send( it)?|submit|confirm(ed)?|that'?s (right|correct|fine)|"
     r"(all|looks) (good|correct|right|fine)|perfect|spot on)\b"
@@ -109,6 +80,8 @@ class ValidateBookingForm(ClinicFormValidationAction):
     """Checks each answer of the booking form and says what to fix."""
 
     slot_prefix = "booking"
+    # What they hope for is in their own words, even when it reads as a question.
+    free_text_slots = frozenset({HOPES})
 
     def name(self) -> str:
         return "validate_booking_form"
@@ -123,9 +96,6 @@ class ValidateBookingForm(ClinicFormValidationAction):
         }
         if slot == CONFIRMED:
             return which_booking_field(text) is not None
-        if slot == HOPES:
-            # Any statement answers it; a question is asked of the assistant.
-            return parse_hopes(text).ok and not looks_like_question(text)
         parser = parsers.get(slot)
         return bool(parser and parser(text).ok)
 

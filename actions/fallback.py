@@ -37,12 +37,17 @@ def faq_suggestions(parse_data: dict[str, Any]) -> list[Suggestion]:
     ranking = ((parse_data.get("response_selector") or {}).get("faq") or {}).get(
         "ranking"
     ) or []
-    return [
-        FAQ_SUGGESTIONS[entry["intent_response_key"]]
+    topics = [
+        topic_of(str(entry.get("intent_response_key") or ""))
         for entry in ranking
-        if entry.get("intent_response_key") in FAQ_SUGGESTIONS
-        and entry.get("confidence", 0) >= MIN_SUGGESTION_CONFIDENCE
+        if entry.get("confidence", 0) >= MIN_SUGGESTION_CONFIDENCE
     ]
+    return [FAQ_SUGGESTIONS[topic] for topic in topics if topic in FAQ_SUGGESTIONS]
+
+
+def topic_of(answer_key: str) -> str:
+    """``faq/safety.addiction`` (one answer of a topic) → ``faq/safety``."""
+    return answer_key.split(".", 1)[0]
 
 
 def likely_topics(parse_data: dict[str, Any]) -> list[Suggestion]:

@@ -5,6 +5,10 @@
   crisis) that the form must step aside for. Only answers are extracted, so an
   aside makes Rasa reject the form and the dialogue rules answer it; the form
   then asks its question again.
+- A free-text question (`free_text_slots`: what the visitor wants to talk about,
+  what they hope for) takes the message as typed, whatever intent it parses to
+  ("please call me about the cost" is the topic, not a question to answer), unless
+  it signals a crisis or asks to stop.
 - "stop" is confirmed before anything is thrown away.
 - Wrong answers are counted; the third in a row ends the form, so the visitor is
   offered the phone number or a person instead of a loop.
@@ -118,9 +122,14 @@ def visitor_text(tracker: Tracker) -> str:
     """
     for event in reversed(tracker.events):
         if event.get("event") == "user":
-            text = str(event.get("text") or "")[:MAX_ANSWER_CHARS]
-            return remove_control_characters(strip_markup(text)).strip()
+            return typed_text(event)
     return ""
+
+
+def typed_text(user_event: dict[str, Any]) -> str:
+    """A visitor message event's text as typed, markup removed, length bounded."""
+    text = str(user_event.get("text") or "")[:MAX_ANSWER_CHARS]
+    return remove_control_characters(strip_markup(text)).strip()
 
 
 def latest_intent(tracker: Tracker) -> tuple[str, float]:
@@ -160,6 +169,9 @@ class ClinicFormValidationAction(FormValidationAction):
     """
 
     slot_prefix: str = ""
+    # Questions answered in the visitor's own words: any message but a crisis or
+    # a wish to stop is the answer, never an aside.
+    free_text_slots: frozenset[str] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # rasa-sdk looks validators up by slot name: give each form its stop ones.
@@ -192,6 +204,8 @@ class ClinicFormValidationAction(FormValidationAction):
             and not self.is_skip_answer(slot, text)
         ):
             return Turn.STOP
+        if slot in self.free_text_slots:
+            return Turn.ANSWER
         if (
             intent in ASIDE_INTENTS
             and confidence >= ASIDE_CONFIDENCE

@@ -8,6 +8,10 @@ email address and a short message. As with bookings, a ticket is written to the
 database before the visitor is told about it, contact details are never logged,
 and the staff webhook is told the reference and why the visitor wants a person,
 not how to reach them.
+
+A phone number or email address typed when no form asked for one is offered a
+call-back (or a booking). It is not kept: only a "yes" to that offer starts the
+callback form, which then takes it as the visitor's contact.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,8 +35,15 @@ from actions.forms import (
     Outcome,
     form_reset_events,
     store_then_acknowledge,
+    typed_text,
+    visitor_text,
 )
-from clinic.booking.validators import contact_kind, parse_first_name, parse_hopes
+from clinic.booking.validators import (
+    contact_kind,
+    mentioned_contact_kind,
+    parse_first_name,
+    parse_hopes,
+)
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
 from clinic.settings import current_settings
 from clinic.store.db import default_engine
@@ -62,12 +73,19 @@ REASON_BY_OFFER = {
 HANDOFF_INTENT = "human_handoff"
 HANDOFF_STATE, HANDOFF_TICKET = "handoff_state", "handoff_ticket"
 HANDOFF_STAFF_NAME = "handoff_staff_name"
+# Contact details typed when no form asked for them, as the readability check
+# marks them in the parse result (clinic/components/readability.py), and the offer.
+READABILITY, CONTACT_DETAILS = "readability", "contact_details"
+CONTACT_OFFER = "utter_offer_call_back_for_contact"
 
 
 class ValidateCallbackForm(ClinicFormValidationAction):
     """Checks the call-back request's answers."""
 
     slot_prefix = "callback"
+    # What they want to talk about is in their own words: "please call me about
+    # the cost" is the topic, not a question for the assistant.
+    free_text_slots = frozenset({MESSAGE})
 
     def name(self) -> str:
         return "validate_callback_form"
@@ -77,8 +95,7 @@ class ValidateCallbackForm(ClinicFormValidationAction):
             return parse_first_name(text).ok
         if slot == CONTACT:
             return parse_contact_for_clinic(text).ok
-        # What they want to talk about may well be a question.
-        return slot == MESSAGE
+        return False
 
     def is_skip_answer(self, slot: str, text: str) -> bool:
         return slot == MESSAGE and parse_hopes(text).value == ""
@@ -87,11 +104,14 @@ class ValidateCallbackForm(ClinicFormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         if tracker.get_slot(REQUESTED_SLOT) is None:  # the form is starting
-            return [
-                SlotSet(slot, tracker.get_slot(source))
+            prefilled = {
+                slot: tracker.get_slot(source)
                 for slot, source in PREFILLED_FROM.items()
                 if tracker.get_slot(source) and not tracker.get_slot(slot)
-            ]
+            }
+            if offered_for := contact_of_accepted_offer(tracker):
+                prefilled[CONTACT] = offered_for  # just typed: it wins over older
+            return [SlotSet(slot, value) for slot, value in prefilled.items()]
         return await super().get_extraction_events(dispatcher, tracker, domain)
 
     def validate_callback_first_name(
@@ -125,6 +145,27 @@ class ValidateCallbackForm(ClinicFormValidationAction):
         if result.get(MESSAGE) is not None:
             result[OUTCOME] = Outcome.CONFIRMED.value
         return result
+
+
+def contact_of_accepted_offer(tracker: Tracker) -> str | None:
+    """The phone number or email address the visitor typed on its own, when the
+    message that starts the callback form says yes to the call-back offered for
+    it (``CONTACT_OFFER``); None otherwise, or when it is no usable contact."""
+    messages_back = 0  # the visitor's messages, from the latest (the yes) back
+    offer_answered = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and messages_back == 1 and not offer_answered:
+            if (event.get("metadata") or {}).get("utter_action") != CONTACT_OFFER:
+                return None  # the yes answered something else
+            offer_answered = True
+        elif event.get("event") == "user":
+            messages_back += 1
+            if messages_back == 2:
+                if not offer_answered:
+                    return None
+                parsed = parse_contact_for_clinic(typed_text(event))
+                return parsed.value if parsed.ok else None
+    return None
 
 
 def handoff_reason(tracker: Tracker) -> str:
@@ -301,3 +342,30 @@ class ActionEndHandoff(Action):
                 logger.error("ticket %s not closed: %s", reference, error)
         dispatcher.utter_message(response="utter_handoff_ended_by_visitor")
         return leave_handoff_events()
+
+
+class ActionAnswerDetailsOutsideForm(Action):
+    """Answers what reads as an answer to a form's question (``inform``) when no
+    form asked one.
+
+    A phone number or email address gets the offer of a call-back or a booking;
+    nothing is kept unless the visitor says yes to the call-back
+    (`contact_of_accepted_offer`). Anything else ("Sam", "weekdays") gets what
+    Rasa's default fallback gives: ``utter_default``, the message left out of
+    what the dialogue rules look at.
+    """
+
+    def name(self) -> str:
+        return "action_answer_details_outside_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        readability = (tracker.latest_message or {}).get(READABILITY) or {}
+        if readability.get(CONTACT_DETAILS) or mentioned_contact_kind(
+            visitor_text(tracker)
+        ):
+            dispatcher.utter_message(response=CONTACT_OFFER)
+            return []
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]

@@ -50,6 +50,18 @@ FAQ_SUGGESTIONS: dict[str, Suggestion] = {
     "faq/preparation": Suggestion(
         "Preparing for an infusion", "How do I prepare for an infusion?"
     ),
+    "faq/spravato": Suggestion("Spravato nasal spray", "What is Spravato?"),
+    "faq/other_conditions": Suggestion(
+        "Other conditions", "Can ketamine help conditions other than depression?"
+    ),
+    "faq/aftercare": Suggestion(
+        "After a session", "What should I do after a ketamine session?"
+    ),
+    "faq/therapy": Suggestion(
+        "Therapy alongside", "Can I keep seeing my therapist during ketamine treatment?"
+    ),
+    "faq/at_home": Suggestion("Ketamine at home", "Can I take ketamine at home?"),
+    "faq/care_team": Suggestion("Who treats me", "Who gives the ketamine treatment?"),
 }
 
 INTENT_SUGGESTIONS: dict[str, Suggestion] = {

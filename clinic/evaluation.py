@@ -34,7 +34,15 @@ FAQ_KEYS = (
     "depression_symptoms",
     "cost",
     "preparation",
+    "spravato",
+    "other_conditions",
+    "aftercare",
+    "therapy",
+    "at_home",
+    "care_team",
 )
+# A topic's answers are keyed finer: faq/safety.addiction is labelled faq/safety.
+ANSWER_SEPARATOR = "."
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge")
 CONTRACT_LABELS = frozenset(
     [f"faq/{key}" for key in FAQ_KEYS]
@@ -52,8 +60,11 @@ def label_from_parse(parse: dict[str, Any]) -> str:
 
 
 def contract_label(label: str) -> str:
-    """The label as the contract scores it (out_of_scope/* → out_of_scope)."""
-    return OUT_OF_SCOPE if label.startswith(OUT_OF_SCOPE) else label
+    """The label as the contract scores it (out_of_scope/* → out_of_scope,
+    faq/<topic>.<answer> → faq/<topic>)."""
+    if label.startswith(OUT_OF_SCOPE):
+        return OUT_OF_SCOPE
+    return label.split(ANSWER_SEPARATOR, 1)[0] if "/" in label else label
 
 
 @dataclass(frozen=True)

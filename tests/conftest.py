@@ -63,11 +63,17 @@ def assistant(
     server_logs: Path,
     assistant_database: str,
     site_port: int,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Assistant]:
-    """The real assistant on embedded defaults (SQLite), with a local staff webhook."""
+    """The real assistant on embedded defaults (SQLite), with a local staff webhook,
+    within the clinic's hours whenever the tests run (so a crisis reply offers the
+    team; tests/integration/test_crisis_reply.py covers the hours outside)."""
     env = {
         **base_environment(assistant_database, staff_webhook.url),
         **widget_environment(site_port),
+        "CLINIC_CONFIG": str(
+            clinic_config_always_open(tmp_path_factory.mktemp("clinic-hours"))
+        ),
     }
     with (
         action_server(env, server_logs) as action_url,

@@ -391,6 +391,25 @@ def describe_contact(value: str) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
+# A local number without its area code has 7 digits; "12345" or "after 5pm" is no
+# phone number.
+MIN_PHONE_DIGITS = 7
+
+
+def mentioned_contact_kind(text: str) -> str | None:
+    """ "email" or "phone" when `text` holds something meant as an email address
+    (a word with an @ inside it) or a phone number (a run of at least
+    ``MIN_PHONE_DIGITS`` digits), valid or not; None otherwise.
+
+    It tells contact details apart from other messages; parse_contact checks them.
+    """
+    if any("@" in m.group().strip("@") for m in _TOKEN_OF_CONTACT.finditer(text)):
+        return "email"
+    if any(_digit_count(run) >= MIN_PHONE_DIGITS for run in _DIGIT_RUN.finditer(text)):
+        return "phone"
+    return None
+
+
 # Days and times: shared reading of "X or Y", "X-Y", "not X", "any but X" -------------
 
 

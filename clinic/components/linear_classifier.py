@@ -54,6 +54,7 @@ from scipy.special import expit
 from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
+from clinic.components.sentence_encoder import SENTENCE_EMBEDDING
 from clinic.nlp.figurative import BEREAVEMENT_LEMMA, IDIOM_LEMMA
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ RESPONSES_FILE = "responses.json"
 # largest memory peak of the server's start (docs/performance.md).
 VOCABULARIES_FILE = "vocabularies.json"
 RESPONSE_KEY_SEPARATOR = "/"
+# A topic's answers: faq/<topic>.<answer> (the contract's label is faq/<topic>).
+ANSWER_SEPARATOR = "."
+ANSWER_RANKING_KEY = "answer_ranking"
+ANSWERS_FILE = "answers.skops"
+SETTINGS_FILE = "settings.json"
 NEUTRAL_LEMMAS = frozenset({IDIOM_LEMMA, BEREAVEMENT_LEMMA})
 # Types beyond skops' defaults a stored classifier holds; others are refused.
 TRUSTED_TYPES = [
@@ -92,12 +98,29 @@ def base_intent(label: str) -> str:
     return label.split(RESPONSE_KEY_SEPARATOR, 1)[0]
 
 
-def build_model(config: dict[str, Any]) -> Pipeline:
-    """Word and character n-grams, a linear SVM with probabilities (Platt)."""
+def build_classifier(config: dict[str, Any]) -> Any:
+    """A linear SVM with probabilities (Platt), or the logistic baseline."""
     from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
+
+    if config["model"] == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(
+            C=config["C"], max_iter=5000, random_state=config["random_seed"]
+        )
+    svm = LinearSVC(C=config["C"], random_state=config["random_seed"])
+    # One SVM trained on all examples; the folds only fit its calibration,
+    # so answering costs one model, not one per fold.
+    return CalibratedClassifierCV(
+        svm, method="sigmoid", cv=config["calibration_folds"], ensemble=False
+    )
+
+
+def build_model(config: dict[str, Any]) -> Pipeline:
+    """Word and character n-grams, then the classifier."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_pipeline, make_union
-    from sklearn.svm import LinearSVC
 
     words = TfidfVectorizer(
         ngram_range=tuple(config["word_ngram_range"]),
@@ -109,20 +132,7 @@ def build_model(config: dict[str, Any]) -> Pipeline:
         ngram_range=tuple(config["char_ngram_range"]),
         sublinear_tf=True,
     )
-    if config["model"] == "logistic":
-        from sklearn.linear_model import LogisticRegression
-
-        classifier = LogisticRegression(
-            C=config["C"], max_iter=5000, random_state=config["random_seed"]
-        )
-        return make_pipeline(make_union(characters, words), classifier)
-    svm = LinearSVC(C=config["C"], random_state=config["random_seed"])
-    # One SVM trained on all examples; the folds only fit its calibration,
-    # so answering costs one model, not one per fold.
-    calibrated = CalibratedClassifierCV(
-        svm, method="sigmoid", cv=config["calibration_folds"], ensemble=False
-    )
-    return make_pipeline(make_union(characters, words), calibrated)
+    return make_pipeline(make_union(characters, words), build_classifier(config))
 
 
 def vectorizers(model: Pipeline) -> list[Any]:
@@ -210,6 +220,40 @@ def message_entries(
     return np.concatenate(columns), np.concatenate(values)
 
 
+def with_embedding(
+    entries: tuple[np.ndarray, np.ndarray],
+    embedding: np.ndarray | None,
+    offset: int,
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The n-gram entries followed by the weighted sentence embedding's columns."""
+    if embedding is None or not weight:
+        return entries
+    columns, values = entries
+    dense_columns = np.arange(offset, offset + len(embedding), dtype=np.int64)
+    return (
+        np.concatenate([columns, dense_columns]),
+        np.concatenate([values, weight * np.asarray(embedding, dtype=np.float64)]),
+    )
+
+
+def feature_matrix(
+    model: Pipeline,
+    texts: list[str],
+    embeddings: np.ndarray | None,
+    weight: float,
+    fit: bool = False,
+) -> Any:
+    """The classifier's input: n-gram TF-IDF, then the weighted embeddings."""
+    from scipy.sparse import csr_matrix, hstack
+
+    union = model[0]
+    grams = union.fit_transform(texts) if fit else union.transform(texts)
+    if embeddings is None or not weight:
+        return grams.tocsr()
+    return hstack([grams, csr_matrix(weight * embeddings)]).tocsr()
+
+
 @dataclass(frozen=True)
 class SigmoidCalibratedLinearModel:
     """A ``CalibratedClassifierCV`` of one linear model with sigmoid calibration,
@@ -262,8 +306,17 @@ class SigmoidCalibratedLinearModel:
         return proba
 
 
+@dataclass(frozen=True)
+class Scores:
+    """One message's probabilities: over the topic model's labels and, when the
+    model has answers, over the answer model's labels."""
+
+    topics: np.ndarray
+    answers: np.ndarray | None
+
+
 class MessageScorer:
-    """``model.predict_proba([text])[0]`` for one message at a time, fast.
+    """``predict_proba`` for one message at a time, fast.
 
     For one message scikit-learn's pipeline machinery (joblib dispatch, fitted
     checks, sparse conversions, label encoding) cost several times the
@@ -271,30 +324,63 @@ class MessageScorer:
     another shape (the logistic baseline) goes through scikit-learn.
     """
 
-    def __init__(self, model: Pipeline) -> None:
+    def __init__(
+        self, model: Pipeline, answers: Any = None, embedding_weight: float = 0.0
+    ) -> None:
         self._model = model
+        self._answers = answers
+        self._weight = embedding_weight
         self._n_classes = len(model.classes_)
         terms = [TfidfTerms.of(vectorizer) for vectorizer in vectorizers(model)]
         self._terms = None if None in terms else cast(list[TfidfTerms], terms)
+        self._offset = sum(len(t.idf) for t in self._terms or [])
         self._linear = SigmoidCalibratedLinearModel.of(model.steps[-1][1])
+        self._answer_linear = (
+            SigmoidCalibratedLinearModel.of(answers) if answers is not None else None
+        )
+        self._fast = (
+            self._terms is not None
+            and self._linear is not None
+            and (answers is None or self._answer_linear is not None)
+        )
 
-    def probabilities(self, text: str) -> np.ndarray:
-        if self._terms is None or self._linear is None:
-            return self._through_scikit_learn(text)
+    def scores(self, text: str, embedding: np.ndarray | None = None) -> Scores:
+        if not self._fast:
+            return self._through_scikit_learn(text, embedding)
+        assert self._terms is not None and self._linear is not None
         columns, values = message_entries(self._terms, text)
         if len(columns) == 0:
             return self._uniform()
-        return self._linear.probabilities(columns, values)
+        columns, values = with_embedding(
+            (columns, values), embedding, self._offset, self._weight
+        )
+        answers = None
+        if self._answer_linear is not None:
+            answers = self._answer_linear.probabilities(columns, values)
+        return Scores(self._linear.probabilities(columns, values), answers)
 
-    def _through_scikit_learn(self, text: str) -> np.ndarray:
-        features = self._model[0].transform([text])
-        if features.nnz == 0:
+    def probabilities(
+        self, text: str, embedding: np.ndarray | None = None
+    ) -> np.ndarray:
+        return self.scores(text, embedding).topics
+
+    def _through_scikit_learn(self, text: str, embedding: np.ndarray | None) -> Scores:
+        embeddings = None if embedding is None else np.asarray([embedding])
+        features = feature_matrix(self._model, [text], embeddings, self._weight)
+        if self._model[0].transform([text]).nnz == 0:
             return self._uniform()
-        return self._model.steps[-1][1].predict_proba(features)[0]
+        answers = None
+        if self._answers is not None:
+            answers = self._answers.predict_proba(features)[0]
+        return Scores(self._model.steps[-1][1].predict_proba(features)[0], answers)
 
-    def _uniform(self) -> np.ndarray:
+    def _uniform(self) -> Scores:
         """Not one known n-gram: no evidence for any label."""
-        return np.full(self._n_classes, 1 / self._n_classes)
+        answers = None
+        if self._answers is not None:
+            count = len(self._answers.classes_)
+            answers = np.full(count, 1 / count)
+        return Scores(np.full(self._n_classes, 1 / self._n_classes), answers)
 
 
 def ranked(labels: Iterable[str], probabilities: np.ndarray) -> list[tuple[str, float]]:
@@ -325,18 +411,61 @@ def retrieval_intents_of(model: Pipeline | None) -> list[str]:
     )
 
 
+def topic_of(label: str) -> str:
+    """The label the clinic's checks read: ``faq/safety.addiction`` → ``faq/safety``."""
+    if RESPONSE_KEY_SEPARATOR not in label:
+        return label
+    intent, key = label.split(RESPONSE_KEY_SEPARATOR, 1)
+    return f"{intent}{RESPONSE_KEY_SEPARATOR}{key.split(ANSWER_SEPARATOR, 1)[0]}"
+
+
+def answers_within_topics(
+    labels: list[str], probabilities: np.ndarray | None
+) -> dict[str, list[tuple[str, float]]]:
+    """Each topic's answers, best first, their probabilities summing to one
+    within the topic (the answer model scores all topics' answers at once)."""
+    if probabilities is None:
+        return {}
+    grouped: dict[str, list[tuple[str, float]]] = {}
+    for label, probability in zip(labels, probabilities, strict=True):
+        grouped.setdefault(topic_of(label), []).append((label, float(probability)))
+    within = {}
+    for topic, answers in grouped.items():
+        total = sum(p for _, p in answers) or 1.0
+        within[topic] = sorted(
+            ((label, p / total) for label, p in answers),
+            key=lambda pair: pair[1],
+            reverse=True,
+        )
+    return within
+
+
 def selector_entry(
-    ranking: list[tuple[str, float]], retrieval_intent: str, responses: dict[str, Any]
+    ranking: list[tuple[str, float]],
+    retrieval_intent: str,
+    responses: dict[str, Any],
+    answers: dict[str, list[tuple[str, float]]] | None = None,
 ) -> dict[str, Any]:
-    """The ``response_selector`` entry Rasa's ResponseSelector would write."""
-    answers = [
+    """The ``response_selector`` entry Rasa's ResponseSelector would write.
+
+    A topic with several answers names its best answer for this message
+    (``faq/safety.addiction``); ``answer_ranking`` keeps every topic's answers
+    in order, so a follow-up can be answered within the previous topic
+    (clinic/follow_up.py).
+    """
+    answers = answers or {}
+
+    def best_answer(topic: str) -> str:
+        return answers[topic][0][0] if topic in answers else topic
+
+    topics = [
         (label, probability)
         for label, probability in ranking
         if base_intent(label) == retrieval_intent and label != retrieval_intent
     ]
-    key, confidence = answers[0]
+    key, confidence = best_answer(topics[0][0]), topics[0][1]
     utter_action = f"utter_{key}"
-    return {
+    entry = {
         RESPONSE_SELECTOR_PREDICTION_KEY: {
             RESPONSE_SELECTOR_RESPONSES_KEY: responses.get(utter_action) or [],
             PREDICTED_CONFIDENCE_KEY: confidence,
@@ -344,10 +473,18 @@ def selector_entry(
             RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter_action,
         },
         RESPONSE_SELECTOR_RANKING_KEY: [
-            {INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: probability}
-            for label, probability in answers[:LABEL_RANKING_LENGTH]
+            {INTENT_RESPONSE_KEY: best_answer(label), PREDICTED_CONFIDENCE_KEY: p}
+            for label, p in topics[:LABEL_RANKING_LENGTH]
         ],
     }
+    in_this_intent = {
+        topic: [[label, round(p, 4)] for label, p in ranked_answers]
+        for topic, ranked_answers in answers.items()
+        if base_intent(topic) == retrieval_intent
+    }
+    if in_this_intent:
+        entry[ANSWER_RANKING_KEY] = in_this_intent
+    return entry
 
 
 @DefaultV1Recipe.register(
@@ -356,7 +493,7 @@ def selector_entry(
     model_from="SpacyNLP",
 )
 class LinearIntentClassifier(GraphComponent, IntentClassifier):
-    """Labels intents and FAQ answers with one calibrated linear model."""
+    """Labels intents, FAQ topics and their answers with calibrated linear models."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -367,6 +504,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "C": 1.0,
             "calibration_folds": 5,
             "random_seed": 1,
+            # How much the sentence embedding (SentenceEncoder, when in the
+            # pipeline) counts beside the n-grams; 0 ignores it.
+            "embedding_weight": 1.0,
         }
 
     @staticmethod
@@ -380,14 +520,23 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         model: Pipeline | None = None,
         responses: dict[str, Any] | None = None,
+        answers: Any = None,
+        embedding_weight: float = 0.0,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self._model = model
         self._responses = responses or {}
+        self._use(model, answers, embedding_weight)
+
+    def _use(self, model: Pipeline | None, answers: Any, weight: float) -> None:
+        self._model = model
+        self._answers = answers
+        self._embedding_weight = weight
         self._retrieval_intents = retrieval_intents_of(model)
-        self._scorer = MessageScorer(model) if model is not None else None
+        self._scorer = (
+            MessageScorer(model, answers, weight) if model is not None else None
+        )
 
     @classmethod
     def create(
@@ -403,10 +552,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         examples = [e for e in training_data.intent_examples if e.get(TEXT)]
         texts = [self._text_of(example, model) for example in examples]
         labels = np.array([example.get_full_intent() for example in examples])
-        self._model = build_model(self._config)
-        self._model.fit(texts, labels)
-        self._retrieval_intents = retrieval_intents_of(self._model)
-        self._scorer = MessageScorer(self._model)
+        embeddings = embeddings_of(examples)
+        weight = self._config["embedding_weight"] if embeddings is not None else 0.0
+        topic_model = build_model(self._config)
+        features = feature_matrix(topic_model, texts, embeddings, weight, fit=True)
+        topics = np.array([topic_of(label) for label in labels])
+        topic_model.steps[-1][1].fit(features, topics)
+        self._use(topic_model, self._train_answers(features, labels), weight)
         self._responses = {
             name: responses
             for name, responses in training_data.responses.items()
@@ -414,6 +566,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         }
         self.persist()
         return self._resource
+
+    def _train_answers(self, features: Any, labels: np.ndarray) -> Any:
+        """The second stage: which answer of a topic, trained on the examples of
+        topics that hold several answers (None when no topic does)."""
+        rows = np.array([topic_of(label) != label for label in labels])
+        if len(set(labels[rows])) < 2:
+            return None
+        answers = build_classifier(self._config)
+        answers.fit(features[rows], labels[rows])
+        return answers
 
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         if self._scorer is None:
@@ -426,8 +588,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def _label(self, message: Message, text: str) -> None:
         assert self._model is not None and self._scorer is not None
-        probabilities = self._scorer.probabilities(text)
-        ranking = ranked((str(label) for label in self._model.classes_), probabilities)
+        embedding = message.get(SENTENCE_EMBEDDING) if self._embedding_weight else None
+        scores = self._scorer.scores(text, embedding)
+        ranking = ranked((str(label) for label in self._model.classes_), scores.topics)
+        answer_labels = (
+            [str(label) for label in self._answers.classes_]
+            if self._answers is not None
+            else []
+        )
+        answers = answers_within_topics(answer_labels, scores.answers)
         intents = intent_ranking(ranking)
         message.set(INTENT, intents[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
@@ -435,7 +604,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         selectors[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = self._retrieval_intents
         for retrieval_intent in self._retrieval_intents:
             selectors[retrieval_intent] = selector_entry(
-                ranking, retrieval_intent, self._responses
+                ranking, retrieval_intent, self._responses, answers
             )
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
 
@@ -457,8 +626,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             finally:
                 if trained:
                     give_vocabularies(self._model, vocabularies)
+            if self._answers is not None:
+                sio.dump(self._answers, directory / ANSWERS_FILE)
             dump_obj_as_json_to_file(directory / VOCABULARIES_FILE, vocabularies)
             dump_obj_as_json_to_file(directory / RESPONSES_FILE, self._responses)
+            dump_obj_as_json_to_file(
+                directory / SETTINGS_FILE, {"embedding_weight": self._embedding_weight}
+            )
 
     @classmethod
     def load(
@@ -480,8 +654,23 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                     give_vocabularies(
                         model, read_json_file(directory / VOCABULARIES_FILE)
                     )
+                answers = None
+                if (directory / ANSWERS_FILE).is_file():
+                    answers = sio.load(directory / ANSWERS_FILE, trusted=TRUSTED_TYPES)
+                settings = {}
+                if (directory / SETTINGS_FILE).is_file():
+                    settings = read_json_file(directory / SETTINGS_FILE)
                 responses = read_json_file(directory / RESPONSES_FILE)
         except ValueError:
             logger.warning("No trained intent classifier in %s.", resource.name)
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, model, responses)
+        weight = float(settings.get("embedding_weight", 0.0))
+        return cls(config, model_storage, resource, model, responses, answers, weight)
+
+
+def embeddings_of(examples: list[Message]) -> np.ndarray | None:
+    """The examples' sentence embeddings, or None unless every one has one."""
+    embeddings = [example.get(SENTENCE_EMBEDDING) for example in examples]
+    if not embeddings or any(e is None for e in embeddings):
+        return None
+    return np.asarray(embeddings, dtype=np.float64)

@@ -5,6 +5,11 @@ some English topic. This component adds ``readability`` (``{"has_words": bool,
 "english": bool}``) to the parse result and, for a message with no words or not
 in English, makes the intent ``nlu_fallback`` so the fallback action answers it
 politely.
+A phone number or email address typed on its own has no words either, but it is
+no unreadable message: it becomes ``inform`` (what answers to the forms'
+contact question are), with ``contact_details`` ("phone" or "email") added to
+``readability``, so the visitor is offered a call-back or a booking
+(actions/handoff.py) instead of being told there were no words.
 The crisis detector runs after it, so a crisis is never hidden by this.
 """
 
@@ -24,9 +29,12 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
+from clinic.booking.validators import mentioned_contact_kind
 from clinic.components.intents import put_intent_on_top
+from clinic.intent_names import INFORM
 
 READABILITY = "readability"
+CONTACT_DETAILS = "contact_details"
 INTENT_PAYLOAD_PREFIX = "/"
 # Share of a message's words that must be known English words.
 ENGLISH_SHARE = 0.7
@@ -79,11 +87,13 @@ class ReadabilityCheck(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             words = words_of(doc) if doc is not None else []
             english = bool(words) and looks_english(words, normalizer.is_known_word)
-            message.set(
-                READABILITY,
-                {"has_words": bool(words), "english": english},
-                add_to_output=True,
-            )
-            if not english:
+            readability: dict[str, Any] = {"has_words": bool(words), "english": english}
+            contact = None if words else mentioned_contact_kind(str(message.get(TEXT)))
+            if contact:
+                readability[CONTACT_DETAILS] = contact
+            message.set(READABILITY, readability, add_to_output=True)
+            if contact:
+                put_intent_on_top(message, INFORM)
+            elif not english:
                 put_intent_on_top(message, FALLBACK_INTENT)
         return messages

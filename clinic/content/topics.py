@@ -18,6 +18,8 @@ from ruamel.yaml import YAML
 DATA_DIR = "data"
 DOMAIN_DIR = "domain"
 FAQ_DIR = "data/faq"
+# Written by python -m clinic.real_questions, not edited in the console.
+GENERATED_DIR = "data/real"
 FAQ_PREFIX = "faq/"
 RESPONSE_PREFIX = "utter_"
 EXAMPLE_BULLET = "- "
@@ -79,9 +81,10 @@ def examples_from_block(block: str) -> list[str]:
 
 
 def heading_description(text: str, topic: str) -> str:
-    """The ``# faq/<key>: description`` comment an FAQ file starts with."""
+    """The ``# faq/<key>: description`` comment an FAQ file starts with (the
+    topic's, shared by its answers ``faq/<key>.<answer>``)."""
     first = text.split("\n", 1)[0]
-    prefix = f"# {topic}:"
+    prefix = f"# {topic.split('.', 1)[0]}:"
     return first[len(prefix) :].strip() if first.startswith(prefix) else ""
 
 
@@ -145,6 +148,8 @@ class ContentRepository:
     def _content_files(self) -> Iterator[tuple[Path, str]]:
         for directory in (DOMAIN_DIR, DATA_DIR):
             for path in yaml_files(self.root / directory):
+                if path.is_relative_to(self.root / GENERATED_DIR):
+                    continue  # real visitors' questions, written from research/
                 yield path, path.read_text(encoding="utf-8")
 
     def load(self) -> tuple[list[Topic], dict[str, Response]]:

@@ -26,6 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from clinic.content.readability import MAX_GRADE, grade_of
 from clinic.content.topics import (
     DOMAIN_DIR,
     ContentRepository,
@@ -41,6 +42,9 @@ from clinic.settings import SettingsError, load_settings
 # (help, end_handoff); with fewer than about 20 the classifier recognises a topic
 # unreliably.
 MIN_EXAMPLES = 20
+# Each answer of a topic that holds several (faq/safety.addiction).
+MIN_ANSWER_EXAMPLES = 12
+ANSWER_SEPARATOR = "."
 # Examples of different topics this similar (rapidfuzz ratio, 0-100, on the
 # normalised text) are near-identical. The closest existing pair scores 95
 # ("nevermind" in cancel, "never mind" in deny).
@@ -53,6 +57,13 @@ MAX_ANSWER_CHARS = 700
 CRISIS_FILE = f"{DOMAIN_DIR}/crisis.yml"
 CRISIS_PLACEHOLDERS = ("{crisis_resources}", "{crisis_line}", "{emergency_number}")
 CRISIS_PAYLOAD = "/crisis"
+# Emergency help is named by the region's number ({emergency_number}: 911, 999,
+# 000), never a place or service visitors may not reach or recognise.
+HARD_CODED_EMERGENCY = re.compile(
+    r"(?i:\bemergency\s+(?:room|department|services?|number)s?\b)"
+    r"|\bA\s*&\s*E\b|\bE\.?R\.?(?=[\s,.;:!?)]|$)"
+    r"|(?<![\w$£,.])(?<!\d\s)(?:911|999|000|112)(?![\w,.]\d)",
+)
 # Values an action passes with its response (actions/forms.py: reference=...).
 ACTION_VALUES = frozenset({"reference"})
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
@@ -221,17 +232,61 @@ def rasa_problems(root: Path) -> list[Problem]:
 # ---- the clinic's rules ----
 
 
+def topic_family(name: str) -> str:
+    """``faq/safety.addiction`` belongs to the topic ``faq/safety``."""
+    if "/" not in name:
+        return name
+    intent, key = name.split("/", 1)
+    return f"{intent}/{key.split(ANSWER_SEPARATOR, 1)[0]}"
+
+
 def too_few_examples(content: ProjectContent) -> list[Problem]:
-    return [
+    """A topic needs enough examples to be recognised; each of its answers
+    enough to be told apart from the topic's other answers."""
+    per_topic: dict[str, int] = defaultdict(int)
+    per_answer: dict[str, int] = defaultdict(int)  # an intent may span files
+    for topic in content.topics:
+        per_topic[topic_family(topic.name)] += len(topic.examples)
+        per_answer[topic.name] += len(topic.examples)
+    problems = [
         Problem(
-            f"The topic {topic.name} needs at least {MIN_EXAMPLES} example "
-            f"questions so the assistant recognises it; it has "
-            f"{len(topic.examples)}. Add more ways visitors might ask.",
-            topic=topic.name,
+            f"The topic {family} needs at least {MIN_EXAMPLES} example "
+            f"questions so the assistant recognises it; it has {count}. Add more "
+            "ways visitors might ask.",
+            topic=family,
         )
-        for topic in content.topics
-        if len(topic.examples) < MIN_EXAMPLES
+        for family, count in per_topic.items()
+        if count < MIN_EXAMPLES
     ]
+    problems += [
+        Problem(
+            f"The answer {name} needs at least {MIN_ANSWER_EXAMPLES} example "
+            f"questions so the assistant can tell when to give it; it has "
+            f"{count}. Add more ways visitors might ask it.",
+            topic=name,
+        )
+        for name, count in per_answer.items()
+        if name != topic_family(name) and count < MIN_ANSWER_EXAMPLES
+    ]
+    return problems
+
+
+def hard_to_read_answers(content: ProjectContent) -> list[Problem]:
+    problems = []
+    for response in content.responses.values():
+        for answer in response.variants:
+            grade = grade_of(response.name, answer.variant, answer.text)
+            if grade.too_hard:
+                problems.append(
+                    Problem(
+                        f"The answer {response.name} reads at US school grade "
+                        f"{grade.grade:.1f}; visitors' answers must read at grade "
+                        f"{MAX_GRADE:.0f} or below. Use shorter sentences and "
+                        "everyday words (for example 'help' for 'facilitate').",
+                        topic=answer_topic(response.name),
+                    )
+                )
+    return problems
 
 
 def malformed_examples(content: ProjectContent) -> list[Problem]:
@@ -429,6 +484,25 @@ def crisis_resources_missing(content: ProjectContent) -> list[Problem]:
     return problems
 
 
+def hard_coded_emergency(content: ProjectContent) -> list[Problem]:
+    """Replies name emergency help by the region's number, from the settings."""
+    problems = []
+    for response in content.responses.values():
+        for answer in response.variants:
+            found = HARD_CODED_EMERGENCY.search(answer.text)
+            if found:
+                problems.append(
+                    Problem(
+                        f'The answer {response.name} says "{found.group(0)}". '
+                        "Write {emergency_number} instead: it becomes the "
+                        "emergency number of the clinic's region (911, 999, 000).",
+                        topic=answer_topic(response.name),
+                        detail=found.group(0),
+                    )
+                )
+    return problems
+
+
 def crisis_problem(response: str, missing: set[str]) -> Problem:
     names = ", ".join(sorted(missing))
     return Problem(
@@ -583,7 +657,9 @@ def clinic_problems(
         *near_identical_examples(content, changed_examples),
         *missing_answers(content),
         *answer_lengths(content),
+        *hard_to_read_answers(content),
         *crisis_resources_missing(content),
+        *hard_coded_emergency(content),
         *link_and_placeholder_problems(content),
     ]
     if baseline is not None:

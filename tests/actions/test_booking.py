@@ -123,6 +123,37 @@ async def test_skip_answers_the_optional_question_instead_of_stopping() -> None:
     assert "booking_stop_pending" not in slots or not slots["booking_stop_pending"]
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "confidence"),
+    [
+        ("how much does it cost?", "faq", 0.96),
+        ("can I talk to someone about my options", "human_handoff", 0.9),
+        ("what can you do", "help", 0.9),
+    ],
+)
+async def test_hopes_are_taken_as_typed_whatever_their_intent(
+    text: str, intent: str, confidence: float
+) -> None:
+    later = ("booking_hopes", "booking_consent")
+    answered = {slot: v for slot, v in ANSWERS.items() if slot not in later}
+    tracker = booking_tracker("booking_hopes", text, intent, confidence, **answered)
+    slots, _ = await validate(tracker)
+    assert slots["booking_hopes"] == text
+    assert slots["requested_slot"] == "booking_consent"
+
+
+async def test_a_crisis_typed_as_hopes_is_left_to_the_crisis_rule() -> None:
+    tracker = booking_tracker("booking_hopes", "i want to end my life", "crisis", 1.0)
+    slots, _ = await validate(tracker)
+    assert "booking_hopes" not in slots, "nothing extracted: Rasa rejects"
+
+
+async def test_stop_typed_as_hopes_is_confirmed_first() -> None:
+    slots, _ = await validate(booking_tracker("booking_hopes", "stop", "cancel", 0.9))
+    assert slots["booking_stop_pending"] is True
+    assert slots["requested_slot"] == "booking_stop_confirmed"
+
+
 async def test_resuming_after_an_aside_asks_afresh() -> None:
     tracker = booking_tracker(
         "booking_contact",

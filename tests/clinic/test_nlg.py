@@ -196,3 +196,67 @@ async def test_other_replies_carry_no_crisis_data(
         for in_crisis in (False, True):
             response = await generator.generate(name, tracker(in_crisis), "socketio")
             assert "custom" not in response, (name, in_crisis)
+
+
+def generator_with_hours(
+    open_every_hour: bool, region: str = "US"
+) -> ClinicResponseGenerator:
+    """The real domain's replies, with live-chat hours of every hour or none."""
+    from datetime import time
+
+    from clinic.settings import WEEKDAYS, load_crisis_resources
+
+    resources = ROOT / "config" / "crisis_resources.yml"
+    settings = load_settings(ROOT / "config" / "clinic.yml", resources)
+    hours = dict.fromkeys(WEEKDAYS, (time(0), time.max)) if open_every_hour else {}
+    return ClinicResponseGenerator(
+        domain=Domain.load(
+            [ROOT / "domain", ROOT / "data" / "nlu" / "out_of_scope_responses.yml"]
+        ),
+        settings=dataclasses.replace(
+            settings,
+            crisis=load_crisis_resources(resources, region),
+            live_chat=dataclasses.replace(settings.live_chat, opening_hours=hours),
+        ),
+    )
+
+
+async def test_the_team_is_offered_after_a_crisis_only_in_the_clinics_hours() -> None:
+    open_now = await generator_with_hours(True).generate(
+        "utter_crisis_offer_person", tracker(True), "rest"
+    )
+    closed = await generator_with_hours(False).generate(
+        "utter_crisis_offer_person", tracker(True), "rest"
+    )
+    line = "call or text 988 (Suicide & Crisis Lifeline)"
+    for response in (open_now, closed):
+        assert response["text"].startswith("I'm an automated assistant, not a person")
+        assert line in response["text"] and "open 24/7" in response["text"]
+    assert [b["payload"] for b in open_now["buttons"]] == ["/crisis", "/human_handoff"]
+    assert "(555) 010-0142" in open_now["text"]
+    assert [b["payload"] for b in closed["buttons"]] == ["/crisis"]
+    assert "(555) 010-0142" not in closed["text"]
+    assert "don't wait for the clinic to open" in closed["text"]
+
+
+async def test_the_medical_advice_refusal_names_the_regions_emergency_number() -> None:
+    response = await generator_with_hours(True).generate(
+        "utter_out_of_scope/medical_advice", tracker(False), "rest"
+    )
+    assert "In an emergency, call 911." in response["text"]
+    assert "emergency services" not in response["text"]
+
+
+@pytest.mark.parametrize("region", ["US", "CA", "GB", "AU"])
+@pytest.mark.parametrize("open_every_hour", [True, False])
+async def test_the_crisis_reply_is_plain_and_short_in_every_region(
+    region: str, open_every_hour: bool
+) -> None:
+    import textstat
+
+    generator = generator_with_hours(open_every_hour, region)
+    for name in ("utter_crisis_support", "utter_crisis_offer_person"):
+        text = (await generator.generate(name, tracker(True), "rest"))["text"]
+        assert textstat.flesch_kincaid_grade(text) <= 8, text
+        assert len(text.split()) < 90, text
+        assert "free and confidential" not in text

@@ -175,3 +175,81 @@ def test_a_bad_widget_look_is_explained(
     )
     with pytest.raises(SettingsError, match=complaint):
         load_settings(clinic, RESOURCES)
+
+
+# What each service promises, as its own site says (config/crisis_resources.yml):
+# (free, confidential, open 24/7) per line, in order.
+PROMISES = {
+    "US": [(True, True, True), (True, True, True)],
+    "CA": [(True, True, True), (True, True, True)],
+    "GB": [(True, True, True), (True, True, True)],
+    # Lifeline's texts and the 1300 number may cost the caller something.
+    "AU": [(False, True, True), (False, True, True)],
+}
+
+
+@pytest.mark.parametrize("region", sorted(PROMISES))
+def test_each_line_promises_only_what_its_service_does(region: str) -> None:
+    crisis = load_crisis_resources(RESOURCES, region)
+    assert [
+        (line.free, line.confidential, line.always_open) for line in crisis.lines
+    ] == PROMISES[region]
+    for line, shown in zip(crisis.lines, crisis.resources, strict=False):
+        assert shown.startswith(line.text)
+        assert ("Free" in shown) == line.free
+        assert ("confidential" in shown.lower()) == line.confidential
+        assert ("open 24/7" in shown) == line.always_open
+
+
+@pytest.mark.parametrize("region", sorted(PROMISES))
+def test_the_list_ends_with_the_emergency_number_and_promises_nothing(
+    region: str,
+) -> None:
+    crisis = load_crisis_resources(RESOURCES, region)
+    assert len(crisis.resources) == len(crisis.lines) + 1
+    assert crisis.resources[-1] == (
+        f"If you or someone else is in danger right now, call {crisis.emergency}."
+    )
+    assert (
+        crisis.emergency in {"US": "911", "CA": "911", "GB": "999", "AU": "000"}[region]
+    )
+    for line in crisis.resources:
+        assert "emergency room" not in line and "A&E" not in line, line
+
+
+def write_resources(tmp_path: Path, lines: str, emergency: str = "'911'") -> Path:
+    path = tmp_path / "crisis_resources.yml"
+    path.write_text(
+        "regions:\n  US:\n    short: call 988\n    call: '988'\n"
+        f"    emergency: {emergency}\n    resources:\n{lines}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_line_without_promises_says_none() -> None:
+    from clinic.settings import CrisisLine
+
+    assert CrisisLine("Call 123").as_text() == "Call 123."
+    assert CrisisLine("Call 123", hours="9am-5pm").as_text() == (
+        "Call 123. Open 9am-5pm."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "emergency", "complaint"),
+    [
+        # Crisis replies say the main line is open 24/7: it must be.
+        ("    - {text: Call 988, free: true}\n", "'911'", "must be open 24/7"),
+        ("    - Call 988\n", "'911'", "must be open 24/7"),
+        ("    - {text: Call 988, hours: 24/7, free: yes please}\n", "'911'", "free"),
+        ("    - {text: Call 988, hours: 24/7, fre: true}\n", "'911'", "unknown field"),
+        ("    - {hours: 24/7}\n", "'911'", "needs its text"),
+        ("    - {text: Call 988, hours: 24/7}\n", "''", "emergency number"),
+    ],
+)
+def test_crisis_lines_that_would_mislead_are_refused(
+    tmp_path: Path, lines: str, emergency: str, complaint: str
+) -> None:
+    with pytest.raises(SettingsError, match=complaint):
+        load_crisis_resources(write_resources(tmp_path, lines, emergency), "US")

@@ -183,7 +183,7 @@ def test_a_question_mid_form_is_answered_then_the_form_resumes(
     visitor.say("schedule a consultation")
     visitor.say("Sam")
     reply = visitor.say("wait, how long does an infusion take?")
-    assert reply.responses[0] == "utter_faq/session"
+    assert reply.responses[0].startswith("utter_faq/session")
     assert asks(reply, "booking_contact")
     assert "Thanks, Sam" in reply.text, "asked afresh, not as a re-ask"
     assert "/book_appointment" not in reply.payloads, "already booking"

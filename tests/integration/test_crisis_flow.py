@@ -43,11 +43,17 @@ def payloads(replies: list[dict]) -> list[str]:
     ]
 
 
-def assert_crisis_reply(replies: list[dict]) -> None:
+def assert_crisis_reply(replies: list[dict], in_hours: bool | None = True) -> None:
+    """The crisis reply; a person is offered only within the clinic's hours (the
+    `assistant` fixture's are every hour; None: servers on the real clock).
+    Its wording: tests/integration/test_crisis_reply.py."""
     text = all_text(replies)
     for resource in RESOURCES:
         assert resource in text, f"{resource} missing from {text!r}"
-    assert "/human_handoff" in payloads(replies), "a person must be offered"
+    assert "/crisis" in payloads(replies), "the crisis lines can be shown again"
+    if in_hours is not None:
+        offered = "/human_handoff" in payloads(replies)
+        assert offered == in_hours, "a person is offered only in the clinic's hours"
     assert "/book_appointment" not in payloads(replies)
 
 
@@ -133,7 +139,7 @@ def test_crisis_resources_arrive_when_the_action_server_is_down(
 ) -> None:
     visitor = new_visitor()
     replies = assistant_without_action_server.send(visitor, "i want to die")
-    assert_crisis_reply(replies)
+    assert_crisis_reply(replies, in_hours=None)
     engine = create_engine(assistant_without_action_server.database_url)
     [flag] = list_crisis_flags(engine, visitor)
     engine.dispose()
@@ -177,7 +183,9 @@ def test_staff_are_alerted_when_the_flag_cannot_be_stored(
 ) -> None:
     assistant, sink, console = flags_refused
     visitor = new_visitor()
-    assert_crisis_reply(assistant.send(visitor, "i am going to kill myself tonight"))
+    assert_crisis_reply(
+        assistant.send(visitor, "i am going to kill myself tonight"), in_hours=None
+    )
     alert = sink.wait_for(lambda payload: payload.get("conversation_id") == visitor)
     assert alert["type"] == "crisis_flag" and alert["flag_id"] is None
     assert alert["reference"].startswith("CF-")

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clinic.evaluation import FAQ_KEYS, SMALL_TALK, normalised, read_training_examples
+from clinic.evaluation import (
+    FAQ_KEYS,
+    SMALL_TALK,
+    contract_label,
+    normalised,
+    read_training_examples,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDERS = {
@@ -31,8 +37,9 @@ def intent_counts() -> Counter[str]:
     counts: Counter[str] = Counter()
     for example in read_training_examples(ROOT / "data"):
         counts[example.label] += 1
-        if example.label.startswith("out_of_scope/"):
-            counts["out_of_scope"] += 1
+        topic = contract_label(example.label)
+        if topic != example.label:  # out_of_scope/*, faq/<topic>.<answer>
+            counts[topic] += 1
     return counts
 
 
@@ -64,27 +71,49 @@ def test_no_example_belongs_to_two_labels() -> None:
     assert {text: names for text, names in labels.items() if len(names) > 1} == {}
 
 
-def test_each_faq_topic_has_one_file_with_examples_and_answer() -> None:
+def test_each_faq_topic_has_one_file_with_examples_and_answers() -> None:
+    """The file holds the topic's answers: ``faq/<key>`` alone or
+    ``faq/<key>.<answer>`` for each, every one with its response."""
     for key in FAQ_KEYS:
         content = yaml.safe_load((ROOT / "data" / "faq" / f"{key}.yml").read_text())
-        assert content["nlu"][0]["intent"] == f"faq/{key}"
-        assert f"utter_faq/{key}" in content["responses"]
+        intents = [block["intent"] for block in content["nlu"]]
+        assert intents, key
+        for intent in intents:
+            assert contract_label(intent) == f"faq/{key}"
+            assert f"utter_{intent}" in content["responses"]
+
+
+def topic_answers(key: str) -> list[dict]:
+    return [
+        answer
+        for name, answers in faq_responses().items()
+        if contract_label(name.removeprefix("utter_")) == f"faq/{key}"
+        for answer in answers
+    ]
 
 
 @pytest.mark.parametrize("key", FAQ_KEYS)
 def test_answers_are_short_balanced_and_offer_next_steps(key: str) -> None:
-    [answer] = faq_responses()[f"utter_faq/{key}"]
+    answers = topic_answers(key)
+    assert answers
+    for answer in answers:
+        check_answer(answer)
+
+
+def check_answer(answer: dict) -> None:
     text = answer["text"]
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
-    assert 2 <= len(sentences) <= 5, f"{len(sentences)} sentences"
+    assert 2 <= len(sentences) <= 9, f"{len(sentences)} sentences"
     assert "%" not in text and "percent" not in text.lower(), "no statistics"
-    for claim in ("guarantee", "cure", "success rate", "100"):
-        assert claim not in text.lower()
+    # Promises; "ketamine is not a cure" is a fair warning, not a claim.
+    for claim in (r"guarantee", r"(?<!not a )\bcure", r"success rate", r"100"):
+        assert not re.search(claim, text.lower()), claim
     assert set(re.findall(r"{(\w+)}", text)) <= PLACEHOLDERS
     assert 2 <= len(answer.get("buttons", [])) <= 3
 
 
 def test_answers_that_touch_suicide_carry_the_crisis_line() -> None:
-    for name, [answer] in faq_responses().items():
-        if "suicid" in answer["text"].lower():
-            assert "{crisis_line}" in answer["text"], name
+    for name, answers in faq_responses().items():
+        for answer in answers:
+            if "suicid" in answer["text"].lower():
+                assert "{crisis_line}" in answer["text"], name

@@ -47,7 +47,12 @@ class Visitor:
             if event["event"] == "user":
                 break
             if event["event"] == "bot":
-                names.append((event.get("metadata") or {}).get("utter_action", ""))
+                metadata = event.get("metadata") or {}
+                # An FAQ answer chosen in context names itself (clinic/follow_up.py).
+                answer = metadata.get("answer_key")
+                names.append(
+                    f"utter_{answer}" if answer else metadata.get("utter_action", "")
+                )
         return names[::-1]
 
     def slots(self) -> dict:

@@ -32,17 +32,24 @@ PASSWORD = "a long staff password"
 SITE = "http://clinic.test"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALWAYS_OPEN = dict.fromkeys(WEEKDAYS, "00:00-24:00")
+NEVER_OPEN = dict.fromkeys(WEEKDAYS, "")
+
+
+def clinic_config_with_hours(directory: Path, opening_hours: dict[str, str]) -> Path:
+    """The demo clinic's configuration with these live-chat hours, whatever the
+    time the test runs (a server reads it through CLINIC_CONFIG)."""
+    import yaml
+
+    content = yaml.safe_load((PROJECT_ROOT / "config" / "clinic.yml").read_text())
+    content["live_chat"]["opening_hours"] = opening_hours
+    path = directory / "clinic.yml"
+    path.write_text(yaml.safe_dump(content))
+    return path
 
 
 def clinic_config_always_open(directory: Path) -> Path:
     """The demo clinic's configuration with live chat open at every hour."""
-    import yaml
-
-    content = yaml.safe_load((PROJECT_ROOT / "config" / "clinic.yml").read_text())
-    content["live_chat"]["opening_hours"] = ALWAYS_OPEN
-    path = directory / "clinic.yml"
-    path.write_text(yaml.safe_dump(content))
-    return path
+    return clinic_config_with_hours(directory, ALWAYS_OPEN)
 
 
 class SocketVisitor:

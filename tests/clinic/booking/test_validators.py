@@ -30,6 +30,7 @@ from clinic.booking.validators import (
     Parsed,
     contact_kind,
     describe_contact,
+    mentioned_contact_kind,
     parse_consent,
     parse_contact,
     parse_days,
@@ -427,6 +428,30 @@ def test_contact_kind_of_parsed_values(answer: str, kind: str) -> None:
     value = parse_contact(answer).value
     assert isinstance(value, str)
     assert contact_kind(value) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("robin@example.org", "email"),
+        ("jo.smith+clinic@example.org", "email"),
+        ("jo@example", "email"),  # meant as an address, though not a valid one
+        ("my email is jo@example.org", "email"),
+        ("202 555 0143", "phone"),
+        ("(202) 555-0143", "phone"),
+        ("+44 20 7946 0958", "phone"),
+        ("555-0143", "phone"),  # a local number without its area code
+        ("my number is 202.555.0143", "phone"),
+        ("12345", None),
+        ("after 5pm on the 12th", None),
+        ("@harborlight", None),
+        ("a@", None),
+        ("Sam", None),
+        ("", None),
+    ],
+)
+def test_mentioned_contact_kind(text: str, kind: str | None) -> None:
+    assert mentioned_contact_kind(text) == kind
 
 
 # 3. Days ----------------------------------------------------------------------------

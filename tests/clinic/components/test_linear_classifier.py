@@ -74,11 +74,24 @@ def test_an_faq_question_names_its_answer_as_a_response_selector_does(
     message = labelled(trained, nlp, "how much does one infusion cost")
     assert message.get(INTENT)["name"] == "faq"
     selected = message.get("response_selector")["faq"]
-    assert selected["response"]["intent_response_key"] == "faq/cost"
-    assert selected["response"]["utter_action"] == "utter_faq/cost"
+    # the topic's answer for this question, keyed finer than the topic
+    assert selected["response"]["intent_response_key"] == "faq/cost.price"
+    assert selected["response"]["utter_action"] == "utter_faq/cost.price"
     assert selected["response"]["confidence"] == message.get(INTENT)["confidence"]
     keys = [entry["intent_response_key"] for entry in selected["ranking"]]
-    assert keys[0] == "faq/cost" and all(key.startswith("faq/") for key in keys)
+    assert keys[0] == "faq/cost.price" and all(key.startswith("faq/") for key in keys)
+    # every topic's answers, best first, for follow-ups (clinic/follow_up.py)
+    cost_answers = selected["answer_ranking"]["faq/cost"]
+    assert cost_answers[0][0] == "faq/cost.price"
+    assert abs(sum(p for _, p in cost_answers) - 1.0) < 0.01
+
+
+def test_insurance_and_price_are_different_answers_of_one_topic(
+    trained: LinearIntentClassifier, nlp: Language
+) -> None:
+    message = labelled(trained, nlp, "does my insurance pay for the infusions")
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/cost.insurance"
     assert message.get("response_selector")["all_retrieval_intents"] == [
         "faq",
         "out_of_scope",
@@ -102,7 +115,7 @@ def test_typos_are_read_through_the_normaliser(
 ) -> None:
     message = labelled(trained, nlp, "wat r the side efects of ketamene")
     selected = message.get("response_selector")["faq"]["response"]
-    assert selected["intent_response_key"] == "faq/side_effects"
+    assert selected["intent_response_key"].startswith("faq/side_effects.")
 
 
 def every_example_and_test_message(nlp: Language) -> list[str]:

@@ -58,6 +58,26 @@ def test_messages_without_words_become_a_fallback(nlp: Language, text: str) -> N
     assert result.get(INTENT)["name"] == "nlu_fallback"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("robin@example.org", "email"),
+        ("jo.smith@example.org", "email"),
+        ("202 555 0143", "phone"),
+        ("(202) 555-0143", "phone"),
+        ("+44 20 7946 0958", "phone"),
+    ],
+)
+def test_contact_details_on_their_own_are_an_answer(
+    nlp: Language, text: str, kind: str
+) -> None:
+    """No words, but no unreadable message: the visitor is offered a call-back."""
+    result = check(nlp, text)
+    assert result.get(READABILITY)["contact_details"] == kind
+    assert result.get(INTENT)["name"] == "inform"
+    assert result.get(INTENT_RANKING_KEY)[1]["name"] == "faq", "ranking kept"
+
+
 def test_button_payloads_are_not_judged(nlp: Language) -> None:
     result = check(nlp, "/book_appointment")
     assert result.get(READABILITY) is None

@@ -58,17 +58,20 @@ def test_editing_an_answer_changes_only_the_answer_lines(
     editor: ContentEditor, project: Path
 ) -> None:
     before = (project / COST).read_text()
-    change = editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+    change = editor.set_answer("faq/cost.price", NEW_COST_ANSWER, "dana")
     after = (project / COST).read_text()
     removed, added = changed_lines(before, after)
     lines = before.splitlines()
     answer_start = lines.index("  - text: >-") + 1
-    assert removed == lines[answer_start : answer_start + 4]
-    assert removed[0].startswith("      {cost_details} Insurance often")
+    assert removed == lines[answer_start : answer_start + 5]
+    assert removed[0].startswith("      {cost_details} Because treatment")
     assert all(line.startswith("      ") and len(line) <= 80 for line in added)
     assert " ".join(line.strip() for line in added) == NEW_COST_ANSWER
-    assert after.startswith("# faq/cost: price of consultations")
-    assert ContentRepository(project).topic("faq/cost").answer.text == NEW_COST_ANSWER
+    assert after.startswith("# faq/cost: price = what it costs")
+    assert (
+        ContentRepository(project).topic("faq/cost.price").answer.text
+        == NEW_COST_ANSWER
+    )
     assert (change.kind, change.file, change.after) == (
         "answer_edited",
         COST,
@@ -81,14 +84,16 @@ def test_adding_editing_and_removing_an_example_change_one_line_each(
 ) -> None:
     path = project / COST
     original = path.read_text()
-    editor.add_example("faq/cost", "does the price include the consultation", "dana")
+    editor.add_example(
+        "faq/cost.price", "does the price include the consultation", "dana"
+    )
     added = path.read_text()
     assert changed_lines(original, added) == (
         [],
         ["    - does the price include the consultation"],
     )
     editor.edit_example(
-        "faq/cost",
+        "faq/cost.price",
         "does the price include the consultation",
         "is the consultation included in the price",
         "dana",
@@ -99,7 +104,7 @@ def test_adding_editing_and_removing_an_example_change_one_line_each(
         ["    - is the consultation included in the price"],
     )
     editor.remove_example(
-        "faq/cost", "is the consultation included in the price", "sam"
+        "faq/cost.price", "is the consultation included in the price", "sam"
     )
     assert path.read_text() == original
 
@@ -203,10 +208,10 @@ def test_an_example_cannot_belong_to_two_topics(
         editor,
         project,
         COST,
-        lambda: editor.add_example("faq/cost", "Is Ketamine SAFE?!", "dana"),
-        'is also an example of faq/cost ("Is Ketamine SAFE?!")',
+        lambda: editor.add_example("faq/cost.price", "Is Ketamine SAFE?!", "dana"),
+        'is also an example of faq/cost.price ("Is Ketamine SAFE?!")',
     )
-    assert any(problem.topic == "faq/safety" for problem in problems)
+    assert any(problem.topic.startswith("faq/safety") for problem in problems)
 
 
 def test_an_example_nearly_identical_to_another_topic_s_is_refused(
@@ -216,10 +221,12 @@ def test_an_example_nearly_identical_to_another_topic_s_is_refused(
         editor,
         project,
         "data/faq/safety.yml",
-        lambda: editor.add_example("faq/safety", "how much does ketamine cots", "dana"),
-        'nearly the same as "how much does ketamine cost" of faq/cost',
+        lambda: editor.add_example(
+            "faq/safety.addiction", "how much does ketamine cots", "dana"
+        ),
+        'nearly the same as "how much does ketamine cost" of faq/cost.price',
     )
-    assert problems[0].detail == "faq/cost: how much does ketamine cost"
+    assert problems[0].detail == "faq/cost.price: how much does ketamine cost"
 
 
 def test_an_example_already_in_the_topic_is_refused(
@@ -229,8 +236,10 @@ def test_an_example_already_in_the_topic_is_refused(
         editor,
         project,
         COST,
-        lambda: editor.add_example("faq/cost", "How much does ketamine cost?", "dana"),
-        "is already an example question of faq/cost",
+        lambda: editor.add_example(
+            "faq/cost.price", "How much does ketamine cost?", "dana"
+        ),
+        "is already an example question of faq/cost.price",
     )
 
 
@@ -246,14 +255,14 @@ def test_answers_must_not_be_too_long_or_empty(
         editor,
         project,
         COST,
-        lambda: editor.set_answer("faq/cost", "word " * MAX_ANSWER_CHARS, "dana"),
+        lambda: editor.set_answer("faq/cost.price", "word " * MAX_ANSWER_CHARS, "dana"),
         f"the limit is {MAX_ANSWER_CHARS}",
     )
     assert_rejected(
         editor,
         project,
         COST,
-        lambda: editor.set_answer("faq/cost", "   ", "dana"),
+        lambda: editor.set_answer("faq/cost.price", "   ", "dana"),
         "is empty",
     )
 
@@ -296,7 +305,7 @@ def test_links_and_placeholders_must_be_right(
         editor,
         project,
         COST,
-        lambda: editor.set_answer("faq/cost", answer, "dana"),
+        lambda: editor.set_answer("faq/cost.price", answer, "dana"),
         expected,
     )
 
@@ -309,22 +318,24 @@ def test_every_change_is_recorded(project: Path, database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         editor = ContentEditor(project, engine, git_commit=False)
-        editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
-        editor.add_example("faq/cost", "does the price include the consultation", "sam")
+        editor.set_answer("faq/cost.price", NEW_COST_ANSWER, "dana")
+        editor.add_example(
+            "faq/cost.price", "does the price include the consultation", "sam"
+        )
         latest, first = editor.recent_changes()
     finally:
         engine.dispose()
     assert (latest["username"], latest["kind"], latest["topic"]) == (
         "sam",
         "example_added",
-        "faq/cost",
+        "faq/cost.price",
     )
     assert (latest["before"], latest["after"]) == (
         "",
         "does the price include the consultation",
     )
     assert first["kind"] == "answer_edited" and first["file"] == COST
-    assert first["before"].startswith("{cost_details} Insurance often")
+    assert first["before"].startswith("{cost_details} Because treatment")
     assert first["after"] == NEW_COST_ANSWER and first["commit"] is None
     assert first["created_at"] is not None
 
@@ -355,10 +366,10 @@ def test_in_a_git_work_tree_only_the_edited_file_is_committed(
     git(project, "add", "config.yml")
     (project / "draft.md").write_text("not ready\n")
     editor = ContentEditor(project, sqlite_engine)  # commits: it is a work tree
-    change = editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+    change = editor.set_answer("faq/cost.price", NEW_COST_ANSWER, "dana")
     assert change.commit == git(project, "rev-parse", "HEAD")
     assert git(project, "log", "-1", "--format=%an <%ae>|%s") == (
-        "dana <dana@staff.invalid>|Content: faq/cost answer edited by dana "
+        "dana <dana@staff.invalid>|Content: faq/cost.price answer edited by dana "
         "(staff console)"
     )
     assert git(project, "show", "--name-only", "--format=", "HEAD") == COST
@@ -386,13 +397,13 @@ def test_a_preview_of_an_answer_with_a_stray_brace_says_so() -> None:
 def test_saving_without_a_change_is_refused_politely(
     editor: ContentEditor, project: Path
 ) -> None:
-    current = ContentRepository(project).topic("faq/cost").answer
+    current = ContentRepository(project).topic("faq/cost.price").answer
     assert current is not None
     assert_rejected(
         editor,
         project,
         COST,
-        lambda: editor.set_answer("faq/cost", current.text, "dana"),
+        lambda: editor.set_answer("faq/cost.price", current.text, "dana"),
         "Nothing was changed",
     )
 
@@ -405,7 +416,55 @@ def test_a_change_is_kept_and_audited_when_git_cannot_commit(
     git(project, "-c", "user.name=dev", "-c", "user.email=dev@x", "commit", "-qm", "0")
     (project / ".git" / "index.lock").write_text("")  # a developer's git is busy
     editor = ContentEditor(project, sqlite_engine, git_commit=True)
-    change = editor.set_answer("faq/cost", NEW_COST_ANSWER, "dana")
+    change = editor.set_answer("faq/cost.price", NEW_COST_ANSWER, "dana")
     assert change.commit is None
     assert "Some insurance plans pay" in (project / COST).read_text()
     assert audit_rows(sqlite_engine) == 1
+
+
+def test_answers_must_read_at_grade_eight_or_below(
+    editor: ContentEditor, project: Path
+) -> None:
+    dense = (
+        "Treatment-resistant depression is conventionally operationalised as an "
+        "inadequate therapeutic response following administration of at least two "
+        "pharmacologically distinct antidepressant medications at adequate "
+        "dosages for sufficient durations."
+    )
+    assert_rejected(
+        editor,
+        project,
+        "data/faq/trd.yml",
+        lambda: editor.set_answer("faq/trd", dense, "dana"),
+        "must read at grade 8 or below",
+    )
+    plain = (
+        "Depression is called treatment-resistant when at least two medicines, "
+        "taken long enough, have not helped enough. Your doctor can tell you more."
+    )
+    editor.set_answer("faq/trd", plain, "dana")
+    assert ContentRepository(project).topic("faq/trd").answer.text == plain
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "If it's urgent, go to the nearest emergency room.",
+        "If it's urgent, call your local emergency services.",
+        "If it's urgent, call 911.",
+    ],
+)
+def test_emergency_help_is_named_by_the_regions_number(
+    editor: ContentEditor, project: Path, wording: str
+) -> None:
+    refusal = "out_of_scope/medical_advice"
+    assert_rejected(
+        editor,
+        project,
+        "data/nlu/out_of_scope_responses.yml",
+        lambda: editor.set_answer(refusal, f"Ask your doctor. {wording}", "dana"),
+        "Write {emergency_number} instead",
+    )
+    editor.set_answer(
+        refusal, "Ask your doctor. If it's urgent, call {emergency_number}.", "dana"
+    )

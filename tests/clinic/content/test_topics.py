@@ -19,14 +19,14 @@ def test_faq_topics_come_first_with_their_description_and_answer(
     topics = repository.topics()
     names = [topic.name for topic in topics]
     faq = [name for name in names if name.startswith("faq/")]
-    assert names[: len(faq)] == sorted(faq) and "faq/cost" in faq
-    cost = repository.topic("faq/cost")
+    assert names[: len(faq)] == sorted(faq) and "faq/cost.price" in faq
+    cost = repository.topic("faq/cost.price")
     assert cost.file == "data/faq/cost.yml"
-    assert cost.description.startswith("price of consultations and infusions")
+    assert cost.description.startswith("price = what it costs")
     assert "how much does ketamine cost" in cost.examples
-    assert cost.answer is not None and cost.answer.response == "utter_faq/cost"
-    assert cost.answer.text.startswith("{cost_details} Insurance often")
-    assert {"title": "Talk to a person", "payload": "/human_handoff"} in (
+    assert cost.answer is not None and cost.answer.response == "utter_faq/cost.price"
+    assert cost.answer.text.startswith("{cost_details} Because treatment")
+    assert {"title": "Talk to a person", "payload": "Can I talk to a real person?"} in (
         cost.answer.buttons
     )
 
@@ -53,7 +53,7 @@ def test_responses_list_each_response_once_with_its_unconditional_variant(
     answers = {answer.response: answer for answer in repository.responses()}
     assert answers["utter_greet"].file == "domain/smalltalk.yml"
     assert "{crisis_resources}" in answers["utter_crisis_support"].text
-    assert "utter_faq/cost" in answers
+    assert "utter_faq/cost.price" in answers
     first_name = answers["utter_ask_booking_first_name"]
     assert first_name.condition == "" and first_name.variant == 5
     assert len(repository.response("utter_ask_booking_first_name").variants) == 6

@@ -36,7 +36,7 @@ def example(topic: str, text: str) -> Example:
 
 def test_near_identical_means_a_typo_or_very_close_wording() -> None:
     others = [
-        example("faq/cost", "how much does ketamine cost"),
+        example("faq/cost.price", "how much does ketamine cost"),
         example("deny", "never mind"),
         example("faq/mechanism", "how does ketamine work for depression"),
     ]
@@ -74,3 +74,53 @@ def test_only_the_clinic_s_details_can_be_placeholders() -> None:
     assert placeholder_problems("Call {clinic_phone}.", known) == []
     assert placeholder_problems("Call {clinic_fone}.", known) != []
     assert placeholder_problems("Call {clinic_phone.", known) != []
+
+
+def test_every_answer_s_grade_is_listed_in_docs_content_md() -> None:
+    from clinic.content.__main__ import answer_grades
+    from clinic.content.readability import with_grades
+
+    document = (PROJECT / "docs" / "content.md").read_text(encoding="utf-8")
+    assert with_grades(document, answer_grades(PROJECT)) == document, (
+        "docs/content.md is out of date: python -m clinic.content grades --write"
+    )
+
+
+def test_grades_count_placeholders_and_links_as_short_words() -> None:
+    from clinic.content.readability import grade_level, readable_words
+
+    assert readable_words("Call {clinic_phone} or [book](https://x.org/a)") == (
+        "Call this or book"
+    )
+    assert grade_level("Ketamine can help. Many people feel better.") < 4
+    assert (
+        grade_level(
+            "Pharmacological antagonism of N-methyl-D-aspartate receptors facilitates "
+            "synaptogenesis and neuroplasticity in corticolimbic circuitry."
+        )
+        > 12
+    )
+
+
+def test_emergency_help_named_without_the_regions_number_is_found() -> None:
+    from clinic.content.validation import HARD_CODED_EMERGENCY
+
+    for text in (
+        "go to the emergency room",
+        "Go to the nearest Emergency Department.",
+        "contact your local emergency services",
+        "go to A&E",
+        "go to the ER now",
+        "call 911",
+        "ring 999.",
+        "call 000 now",
+    ):
+        assert HARD_CODED_EMERGENCY.search(text), text
+    for text in (
+        "In an emergency, call {emergency_number}.",
+        "The clinic keeps emergency equipment ready.",
+        "A course costs $2,000 or 2 000 dollars.",
+        "Call (555) 010-0142.",
+        "ERs and OTHERS",
+    ):
+        assert not HARD_CODED_EMERGENCY.search(text), text

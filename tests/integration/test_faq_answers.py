@@ -1,0 +1,82 @@
+"""Answers at the grain of the question, through the real server: each topic's
+questions get that topic's fitting answer, and a short follow-up stays within
+the topic just discussed (clinic/follow_up.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.conversation import Visitor
+from tests.support.servers import Assistant
+
+# One question per new topic, written for this test (not in the training data).
+NEW_TOPICS = [
+    ("is spravato the same thing as ketamine", "faq/spravato"),
+    ("could ketamine help my ptsd from the army", "faq/other_conditions"),
+    ("will i be ok to go to work the day after an infusion", "faq/aftercare"),
+    ("do i have to quit seeing my counselor if i start this", "faq/therapy"),
+    ("can i just get ketamine troches mailed to my house", "faq/at_home"),
+    ("is there an actual doctor there while im getting it", "faq/care_team"),
+]
+
+
+def answer_of(visitor: Visitor, text: str) -> str:
+    """The FAQ answer (``faq/<topic>.<answer>``) given to ``text``."""
+    faq = [
+        name.removeprefix("utter_")
+        for name in visitor.say(text).responses
+        if name.startswith("utter_faq/")
+    ]
+    assert faq, f"no FAQ answer to {text!r}"
+    return faq[0]
+
+
+def topic(answer: str) -> str:
+    return answer.split(".", 1)[0]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_TOPICS)
+def test_each_new_topic_is_answered(
+    assistant: Assistant, text: str, expected: str
+) -> None:
+    assert topic(answer_of(Visitor(assistant), text)) == expected
+
+
+def test_questions_of_one_topic_get_different_answers(assistant: Assistant) -> None:
+    visitor = Visitor(assistant)
+    addiction = answer_of(visitor, "could i get addicted if i keep having infusions")
+    approval = answer_of(visitor, "has the fda approved ketamine for depression")
+    assert addiction == "faq/safety.addiction"
+    assert approval == "faq/safety.fda_status"
+
+
+def test_a_short_follow_up_stays_within_the_topic(assistant: Assistant) -> None:
+    visitor = Visitor(assistant)
+    assert answer_of(visitor, "does ketamine actually work for depression") == (
+        "faq/effectiveness.response_rates"
+    )
+    assert answer_of(visitor, "and how long does it last?") == (
+        "faq/effectiveness.how_long"
+    )
+    assert answer_of(visitor, "what if it doesn't work for me") == (
+        "faq/effectiveness.not_working"
+    )
+
+
+def test_the_same_follow_up_gets_the_answer_of_the_topic_discussed(
+    assistant: Assistant,
+) -> None:
+    """How long *what* lasts depends on what was just answered."""
+    visitor = Visitor(assistant)
+    assert topic(answer_of(visitor, "what side effects can ketamine cause")) == (
+        "faq/side_effects"
+    )
+    assert answer_of(visitor, "and how long does it last?") == (
+        "faq/side_effects.duration"
+    )
+
+
+def test_a_new_question_after_an_answer_changes_topic(assistant: Assistant) -> None:
+    visitor = Visitor(assistant)
+    answer_of(visitor, "does ketamine actually work for depression")
+    assert topic(answer_of(visitor, "and how much does it cost?")) == "faq/cost"
