@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from clinic.evaluation import label_from_parse
+from clinic.evaluation import contract_label, label_from_parse
 from tests.support.live_chat import (
     PASSWORD,
     Console,
@@ -36,7 +36,7 @@ from tests.support.workspace import project_copy
 
 # Parking is not in the training data: the model reads it as a booking request.
 MISREAD = "where do i park for my appointment"
-RIGHT_TOPIC = "faq/preparation"
+RIGHT_TOPIC = "faq/preparation.what_to_bring"  # the answer staff assign it to
 TRAINING_TIMEOUT = 600
 
 
@@ -90,7 +90,8 @@ def serving_model(assistant: Assistant) -> str:
 
 
 def label(assistant: Assistant, text: str) -> str:
-    return label_from_parse(assistant.parse(text))
+    """The topic, as the contract reads it: the answer chosen within it may vary."""
+    return contract_label(label_from_parse(assistant.parse(text)))
 
 
 def finished_run(staff: StaffMember) -> dict:
@@ -109,7 +110,7 @@ def test_a_misread_message_is_reviewed_learned_and_put_live(
     served: Assistant, robin: StaffMember, workspace: Path
 ) -> None:
     original = serving_model(served)
-    assert label(served, MISREAD) != RIGHT_TOPIC
+    assert label(served, MISREAD) != contract_label(RIGHT_TOPIC)
     served.send("parking-visitor", MISREAD)
     served.send("parking-visitor", "can I talk to a real person")
 
@@ -131,12 +132,12 @@ def test_a_misread_message_is_reviewed_learned_and_put_live(
     assert run["status"] == "deployed", page
     assert serving_model(served) != original
     assert serving_model(served).startswith(f"candidate-{run['id']}-")
-    assert label(served, MISREAD) == RIGHT_TOPIC
+    assert label(served, MISREAD) == contract_label(RIGHT_TOPIC)
 
     # One action puts the previous model back.
     assert robin.post("/training/rollback").status_code == 302
     assert serving_model(served) == original
-    assert label(served, MISREAD) != RIGHT_TOPIC
+    assert label(served, MISREAD) != contract_label(RIGHT_TOPIC)
 
 
 def test_a_candidate_that_misses_crisis_messages_is_refused(
