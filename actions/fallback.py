@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.topics import FAQ_SUGGESTIONS, INTENT_SUGGESTIONS, Suggestion
+from clinic.intent_names import topic_of
 
 FALLBACK_INTENT = "nlu_fallback"
 MAX_SUGGESTIONS = 3
@@ -43,11 +44,6 @@ def faq_suggestions(parse_data: dict[str, Any]) -> list[Suggestion]:
         if entry.get("confidence", 0) >= MIN_SUGGESTION_CONFIDENCE
     ]
     return [FAQ_SUGGESTIONS[topic] for topic in topics if topic in FAQ_SUGGESTIONS]
-
-
-def topic_of(answer_key: str) -> str:
-    """``faq/safety.addiction`` (one answer of a topic) → ``faq/safety``."""
-    return answer_key.split(".", 1)[0]
 
 
 def likely_topics(parse_data: dict[str, Any]) -> list[Suggestion]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from clinic.intent_names import CRISIS
+from clinic.intent_names import CRISIS, topic_of
 
 OUT_OF_SCOPE = "out_of_scope"
 RETRIEVAL_INTENTS = ("faq", OUT_OF_SCOPE)
@@ -41,8 +41,7 @@ FAQ_KEYS = (
     "at_home",
     "care_team",
 )
-# A topic's answers are keyed finer: faq/safety.addiction is labelled faq/safety.
-ANSWER_SEPARATOR = "."
+
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge")
 CONTRACT_LABELS = frozenset(
     [f"faq/{key}" for key in FAQ_KEYS]
@@ -64,7 +63,7 @@ def contract_label(label: str) -> str:
     faq/<topic>.<answer> → faq/<topic>)."""
     if label.startswith(OUT_OF_SCOPE):
         return OUT_OF_SCOPE
-    return label.split(ANSWER_SEPARATOR, 1)[0] if "/" in label else label
+    return topic_of(label)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ topic and the topic's answer model clearly prefers one of its answers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
-from clinic.components.linear_classifier import ANSWER_RANKING_KEY, topic_of
+from clinic.components.linear_classifier import ANSWER_RANKING_KEY
+from clinic.intent_names import topic_of
 
 FAQ = "faq"
 ANSWER_KEY = "answer_key"  # kept in the bot message's metadata
@@ -60,10 +61,10 @@ def answer_key_of(event: BotUttered) -> str | None:
     return None
 
 
-def previous_answer(events: Iterable[Event]) -> str | None:
+def previous_answer(events: Sequence[Event]) -> str | None:
     """The FAQ answer given in reply to the visitor's previous message."""
     seen_latest_message = False
-    for event in reversed(list(events)):
+    for event in reversed(events):  # newest first, without copying the history
         if isinstance(event, UserUttered):
             if seen_latest_message:
                 return None

@@ -7,3 +7,15 @@ without loading Rasa.
 CRISIS = "crisis"
 END_HANDOFF = "end_handoff"
 INFORM = "inform"  # an answer to a form's question: a name, a phone number, ...
+
+# A topic may hold several answers, keyed finer: faq/safety.addiction is an
+# answer of the topic faq/safety (the label the clinic's checks read).
+ANSWER_SEPARATOR = "."
+
+
+def topic_of(label: str) -> str:
+    """``faq/safety.addiction`` → ``faq/safety``; other labels unchanged."""
+    if "/" not in label:
+        return label
+    intent, key = label.split("/", 1)
+    return f"{intent}/{key.split(ANSWER_SEPARATOR, 1)[0]}"

@@ -148,10 +148,10 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> dict[str, Any] | None:
         if utter_action.startswith(FAQ_RESPONSE_PREFIX):
-            return await self._faq_answer(utter_action, tracker, output_channel, kwargs)
+            return self._faq_answer(utter_action, tracker, output_channel, kwargs)
         return self._generate(utter_action, tracker, output_channel, kwargs)
 
-    async def _faq_answer(
+    def _faq_answer(
         self,
         utter_action: str,
         tracker: DialogueStateTracker,

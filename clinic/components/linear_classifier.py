@@ -55,6 +55,7 @@ from sklearn.pipeline import Pipeline
 from spacy.tokens import Doc
 
 from clinic.components.sentence_encoder import SENTENCE_EMBEDDING
+from clinic.intent_names import topic_of
 from clinic.nlp.figurative import BEREAVEMENT_LEMMA, IDIOM_LEMMA
 
 logger = logging.getLogger(__name__)
@@ -66,8 +67,6 @@ RESPONSES_FILE = "responses.json"
 # largest memory peak of the server's start (docs/performance.md).
 VOCABULARIES_FILE = "vocabularies.json"
 RESPONSE_KEY_SEPARATOR = "/"
-# A topic's answers: faq/<topic>.<answer> (the contract's label is faq/<topic>).
-ANSWER_SEPARATOR = "."
 ANSWER_RANKING_KEY = "answer_ranking"
 ANSWERS_FILE = "answers.skops"
 SETTINGS_FILE = "settings.json"
@@ -245,10 +244,14 @@ def feature_matrix(
     fit: bool = False,
 ) -> Any:
     """The classifier's input: n-gram TF-IDF, then the weighted embeddings."""
-    from scipy.sparse import csr_matrix, hstack
-
     union = model[0]
     grams = union.fit_transform(texts) if fit else union.transform(texts)
+    return beside_embeddings(grams, embeddings, weight)
+
+
+def beside_embeddings(grams: Any, embeddings: np.ndarray | None, weight: float) -> Any:
+    from scipy.sparse import csr_matrix, hstack
+
     if embeddings is None or not weight:
         return grams.tocsr()
     return hstack([grams, csr_matrix(weight * embeddings)]).tocsr()
@@ -365,10 +368,11 @@ class MessageScorer:
         return self.scores(text, embedding).topics
 
     def _through_scikit_learn(self, text: str, embedding: np.ndarray | None) -> Scores:
-        embeddings = None if embedding is None else np.asarray([embedding])
-        features = feature_matrix(self._model, [text], embeddings, self._weight)
-        if self._model[0].transform([text]).nnz == 0:
+        grams = self._model[0].transform([text])
+        if grams.nnz == 0:
             return self._uniform()
+        embeddings = None if embedding is None else np.asarray([embedding])
+        features = beside_embeddings(grams, embeddings, self._weight)
         answers = None
         if self._answers is not None:
             answers = self._answers.predict_proba(features)[0]
@@ -409,14 +413,6 @@ def retrieval_intents_of(model: Pipeline | None) -> list[str]:
     return sorted(
         {base_intent(label) for label in labels if RESPONSE_KEY_SEPARATOR in label}
     )
-
-
-def topic_of(label: str) -> str:
-    """The label the clinic's checks read: ``faq/safety.addiction`` → ``faq/safety``."""
-    if RESPONSE_KEY_SEPARATOR not in label:
-        return label
-    intent, key = label.split(RESPONSE_KEY_SEPARATOR, 1)
-    return f"{intent}{RESPONSE_KEY_SEPARATOR}{key.split(ANSWER_SEPARATOR, 1)[0]}"
 
 
 def answers_within_topics(

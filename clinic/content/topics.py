@@ -15,6 +15,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from clinic.intent_names import topic_of
+
 DATA_DIR = "data"
 DOMAIN_DIR = "domain"
 FAQ_DIR = "data/faq"
@@ -84,7 +86,7 @@ def heading_description(text: str, topic: str) -> str:
     """The ``# faq/<key>: description`` comment an FAQ file starts with (the
     topic's, shared by its answers ``faq/<key>.<answer>``)."""
     first = text.split("\n", 1)[0]
-    prefix = f"# {topic.split('.', 1)[0]}:"
+    prefix = f"# {topic_of(topic)}:"
     return first[len(prefix) :].strip() if first.startswith(prefix) else ""
 
 

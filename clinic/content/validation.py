@@ -36,6 +36,7 @@ from clinic.content.topics import (
     parse_yaml,
     yaml_files,
 )
+from clinic.intent_names import topic_of
 from clinic.settings import SettingsError, load_settings
 
 # Every topic keeps at least this many examples. The smallest topics now have 25
@@ -44,7 +45,6 @@ from clinic.settings import SettingsError, load_settings
 MIN_EXAMPLES = 20
 # Each answer of a topic that holds several (faq/safety.addiction).
 MIN_ANSWER_EXAMPLES = 12
-ANSWER_SEPARATOR = "."
 # Examples of different topics this similar (rapidfuzz ratio, 0-100, on the
 # normalised text) are near-identical. The closest existing pair scores 95
 # ("nevermind" in cancel, "never mind" in deny).
@@ -232,21 +232,13 @@ def rasa_problems(root: Path) -> list[Problem]:
 # ---- the clinic's rules ----
 
 
-def topic_family(name: str) -> str:
-    """``faq/safety.addiction`` belongs to the topic ``faq/safety``."""
-    if "/" not in name:
-        return name
-    intent, key = name.split("/", 1)
-    return f"{intent}/{key.split(ANSWER_SEPARATOR, 1)[0]}"
-
-
 def too_few_examples(content: ProjectContent) -> list[Problem]:
     """A topic needs enough examples to be recognised; each of its answers
     enough to be told apart from the topic's other answers."""
     per_topic: dict[str, int] = defaultdict(int)
     per_answer: dict[str, int] = defaultdict(int)  # an intent may span files
     for topic in content.topics:
-        per_topic[topic_family(topic.name)] += len(topic.examples)
+        per_topic[topic_of(topic.name)] += len(topic.examples)
         per_answer[topic.name] += len(topic.examples)
     problems = [
         Problem(
@@ -266,7 +258,7 @@ def too_few_examples(content: ProjectContent) -> list[Problem]:
             topic=name,
         )
         for name, count in per_answer.items()
-        if name != topic_family(name) and count < MIN_ANSWER_EXAMPLES
+        if name != topic_of(name) and count < MIN_ANSWER_EXAMPLES
     ]
     return problems
 

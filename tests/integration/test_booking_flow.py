@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from clinic.store.booking_requests import get_booking_request
-from tests.support.conversation import Reply, Visitor, booking_requests_of
+from tests.support.conversation import Reply, Visitor, asks, booking_requests_of
 from tests.support.servers import Assistant
 from tests.support.webhook_sink import WebhookSink
 
@@ -28,10 +28,6 @@ def visitor(assistant: Assistant) -> Visitor:
 
 def stored_requests(assistant: Assistant, visitor: Visitor) -> list[dict]:
     return booking_requests_of(assistant.database_url, visitor)
-
-
-def asks(reply: Reply, question: str) -> bool:
-    return reply.responses[-1:] == [f"utter_ask_{question}"]
 
 
 def answer_up_to_consent(visitor: Visitor) -> Reply:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import create_engine
 
-from clinic.store.handoff_tickets import list_handoff_tickets
-from tests.support.conversation import Reply, Visitor
+from tests.support.conversation import Visitor, asks, handoff_tickets_of
 from tests.support.servers import Assistant
 from tests.support.webhook_sink import WebhookSink
 
@@ -20,22 +18,6 @@ EMAIL = "robin@example.org"
 @pytest.fixture
 def visitor(assistant: Assistant) -> Visitor:
     return Visitor(assistant)
-
-
-def tickets_of(assistant: Assistant, visitor: Visitor) -> list[dict]:
-    engine = create_engine(assistant.database_url)
-    try:
-        return [
-            ticket
-            for ticket in list_handoff_tickets(engine)
-            if ticket["conversation_id"] == visitor.sender
-        ]
-    finally:
-        engine.dispose()
-
-
-def asks(reply: Reply, question: str) -> bool:
-    return reply.responses[-1:] == [f"utter_ask_{question}"]
 
 
 def test_asking_for_a_person_is_answered_honestly(visitor: Visitor) -> None:
@@ -56,7 +38,7 @@ def test_a_call_back_request_is_stored_then_acknowledged(
     done = visitor.say("I'd like to talk about whether my insurance covers it")
     [reference] = REFERENCE.findall(done.text)
     assert done.responses == ["utter_callback_received"]
-    [ticket] = tickets_of(assistant, visitor)
+    [ticket] = handoff_tickets_of(assistant, visitor)
     assert ticket["reference"] == reference
     assert (ticket["kind"], ticket["reason"], ticket["status"]) == (
         "callback",
@@ -75,7 +57,7 @@ def test_no_to_a_call_back_stores_nothing(
 ) -> None:
     visitor.say("get me a human")
     assert visitor.say("no thanks").responses == ["utter_deny"]
-    assert tickets_of(assistant, visitor) == []
+    assert handoff_tickets_of(assistant, visitor) == []
 
 
 def test_a_wrong_contact_gets_a_specific_re_ask(visitor: Visitor) -> None:
@@ -97,7 +79,7 @@ def test_answers_given_while_booking_are_not_asked_again(
     assert visitor.active_loop() is None
     assert asks(visitor.say("yes"), "callback_message"), "name and number known"
     visitor.say("skip")
-    [ticket] = tickets_of(assistant, visitor)
+    [ticket] = handoff_tickets_of(assistant, visitor)
     assert (ticket["first_name"], ticket["contact"], ticket["message"]) == (
         "Sam",
         "+12025550143",
@@ -116,7 +98,7 @@ def test_a_person_asked_for_after_a_crisis_is_flagged_urgent(
     visitor.say("Robin")
     visitor.say(EMAIL)
     [reference] = REFERENCE.findall(visitor.say("please call me today").text)
-    [ticket] = tickets_of(assistant, visitor)
+    [ticket] = handoff_tickets_of(assistant, visitor)
     assert ticket["reason"] == "after_crisis"
     notice = staff_webhook.wait_for(lambda call: call.get("reference") == reference)
     assert notice["urgent"] is True
@@ -138,4 +120,4 @@ def test_stop_in_the_middle_of_a_call_back_request(
     visitor.say("Robin")
     assert asks(visitor.say("cancel"), "callback_stop_confirmed")
     assert visitor.say("yes").responses == ["utter_callback_stopped"]
-    assert tickets_of(assistant, visitor) == []
+    assert handoff_tickets_of(assistant, visitor) == []

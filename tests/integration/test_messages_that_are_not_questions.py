@@ -13,10 +13,13 @@ Rasa server and action server:
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
 
-from clinic.store.handoff_tickets import list_handoff_tickets
-from tests.support.conversation import Reply, Visitor, booking_requests_of
+from tests.support.conversation import (
+    Visitor,
+    asks,
+    booking_requests_of,
+    handoff_tickets_of,
+)
 from tests.support.servers import Assistant
 
 PHONE, PHONE_E164 = "(202) 555-0143", "+12025550143"
@@ -28,22 +31,6 @@ CONTACT_OFFER = "utter_offer_call_back_for_contact"
 @pytest.fixture
 def visitor(assistant: Assistant) -> Visitor:
     return Visitor(assistant)
-
-
-def asks(reply: Reply, question: str) -> bool:
-    return reply.responses[-1:] == [f"utter_ask_{question}"]
-
-
-def tickets_of(assistant: Assistant, visitor: Visitor) -> list[dict]:
-    engine = create_engine(assistant.database_url)
-    try:
-        return [
-            ticket
-            for ticket in list_handoff_tickets(engine)
-            if ticket["conversation_id"] == visitor.sender
-        ]
-    finally:
-        engine.dispose()
 
 
 def up_to_the_call_back_topic(visitor: Visitor) -> None:
@@ -79,7 +66,7 @@ def test_the_call_back_topic_is_taken_as_typed(
     up_to_the_call_back_topic(visitor)
     done = visitor.say(topic)
     assert done.responses == ["utter_callback_received"], "no answer, no re-ask"
-    [ticket] = tickets_of(assistant, visitor)
+    [ticket] = handoff_tickets_of(assistant, visitor)
     assert (ticket["contact"], ticket["message"]) == (EMAIL, topic)
 
 
@@ -91,7 +78,7 @@ def test_a_crisis_typed_as_the_call_back_topic_gets_the_crisis_reply(
     assert reply.responses == CRISIS_REPLY, "at once, not as the topic"
     assert "988" in reply.text and "/human_handoff" in reply.payloads
     assert visitor.active_loop() is None
-    assert tickets_of(assistant, visitor) == [], "not sent as a call-back topic"
+    assert handoff_tickets_of(assistant, visitor) == [], "not sent as a call-back topic"
 
 
 def test_stop_typed_as_the_call_back_topic_is_confirmed_first(
@@ -106,7 +93,7 @@ def test_stop_typed_as_the_call_back_topic_is_confirmed_first(
     ]
     assert asks(visitor.say("stop"), "callback_stop_confirmed")
     assert visitor.say("yes").responses == ["utter_callback_stopped"]
-    assert tickets_of(assistant, visitor) == []
+    assert handoff_tickets_of(assistant, visitor) == []
 
 
 @pytest.mark.parametrize(
@@ -164,7 +151,7 @@ def nothing_kept(assistant: Assistant, visitor: Visitor) -> bool:
     return (
         not slots["callback_contact"]
         and not slots["booking_contact"]
-        and tickets_of(assistant, visitor) == []
+        and handoff_tickets_of(assistant, visitor) == []
         and booking_requests_of(assistant.database_url, visitor) == []
     )
 
@@ -189,7 +176,7 @@ def test_yes_to_the_offer_makes_it_the_call_backs_contact(
     assert asks(visitor.say("Robin"), "callback_message"), "the number is not asked"
     done = visitor.say("please call me about the cost")
     assert done.responses == ["utter_callback_received"]
-    [ticket] = tickets_of(assistant, visitor)
+    [ticket] = handoff_tickets_of(assistant, visitor)
     assert (ticket["first_name"], ticket["contact"], ticket["message"]) == (
         "Robin",
         PHONE_E164,
@@ -226,7 +213,7 @@ def test_the_offer_after_a_crisis_keeps_the_crisis_line_and_no_booking(
     visitor.say("yes")
     visitor.say("Robin")
     visitor.say("please call me today")
-    [ticket] = tickets_of(assistant, visitor)
+    [ticket] = handoff_tickets_of(assistant, visitor)
     assert (ticket["contact"], ticket["reason"]) == (PHONE_E164, "after_crisis")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import create_engine
 
 from clinic.store.booking_requests import list_booking_requests
+from clinic.store.handoff_tickets import list_handoff_tickets
 from tests.support.servers import Assistant
 
 
@@ -74,3 +75,21 @@ def booking_requests_of(database_url: str, visitor: Visitor) -> list[dict]:
         ]
     finally:
         engine.dispose()
+
+
+def handoff_tickets_of(assistant: Assistant, visitor: Visitor) -> list[dict]:
+    """The call-back tickets stored for this visitor's conversation."""
+    engine = create_engine(assistant.database_url)
+    try:
+        return [
+            ticket
+            for ticket in list_handoff_tickets(engine)
+            if ticket["conversation_id"] == visitor.sender
+        ]
+    finally:
+        engine.dispose()
+
+
+def asks(reply: Reply, question: str) -> bool:
+    """The reply ends by asking the form's question for ``question``."""
+    return reply.responses[-1:] == [f"utter_ask_{question}"]
