@@ -5,6 +5,13 @@ Two signals make a message ``crisis`` whatever the classifier or the fallback sa
 2. the classifier itself ranks ``crisis`` close to the top ("when the two readings
    are close, choose crisis").
 The parse result then carries ``crisis_detection`` saying why, for staff and tests.
+
+A phrase inside a figure of speech ("shooting myself in the foot") does not
+count. A phrase about risk that is over ("I attempted suicide back in 2015, I've
+been stable for years") counts only when the classifier also reads crisis or the
+message says anything about now ("again", "tonight"); otherwise the visitor's
+question is answered with the crisis line beneath it (``mentions_suicide``), and
+``risk_in_the_past`` names the phrase categories for staff review.
 """
 
 from __future__ import annotations
@@ -36,9 +43,17 @@ from spacy.tokens import Doc
 from clinic.components.intents import put_intent_on_top
 from clinic.components.sanitizer import FULL_TEXT
 from clinic.intent_names import CRISIS
-from clinic.safety.phrases import compile_phrase, read_phrases, read_word_classes
+from clinic.safety.phrases import (
+    CrisisPhrase,
+    compile_phrase,
+    read_context_phrases,
+    read_phrases,
+    read_word_classes,
+)
 
 CRISIS_DETECTION = "crisis_detection"
+RISK_IN_THE_PAST = "risk_in_the_past"
+FIGURATIVE, OVER, CURRENT = "figurative", "over", "current"
 # Informational messages about these get their normal answer plus the crisis line.
 MENTIONS_SUICIDE = "mentions_suicide"
 SUICIDE_TOPIC_NORMS = frozenset(
@@ -50,29 +65,59 @@ CLOSE_CALL_KEY = "close_call_confidence"
 
 @dataclass(frozen=True)
 class Detection:
-    source: str  # "phrase" or "classifier"
+    source: str  # "phrase", "classifier" or "past" (risk that is over)
     categories: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "categories": list(self.categories)}
 
 
-def build_matcher(nlp: Language, phrases_file: Path) -> Matcher:
-    """A Matcher with one rule per crisis category, from the phrases file."""
+def matcher_for_phrases(
+    nlp: Language, phrases: list[CrisisPhrase], classes: dict[str, list[str]]
+) -> Matcher:
+    """A Matcher with one rule per category of ``phrases``."""
 
     def normalise(word: str) -> list[str]:
         return [token.norm_ for token in nlp(word)]
 
     matcher = Matcher(nlp.vocab, validate=True)
-    classes = read_word_classes(phrases_file)
     patterns: dict[str, list[list[dict[str, Any]]]] = {}
-    for phrase in read_phrases(phrases_file):
+    for phrase in phrases:
         patterns.setdefault(phrase.category, []).append(
             compile_phrase(phrase.text, normalise, classes)
         )
     for category, category_patterns in patterns.items():
         matcher.add(category, category_patterns)
     return matcher
+
+
+def build_matcher(nlp: Language, phrases_file: Path) -> Matcher:
+    """A Matcher with one rule per crisis category, from the phrases file."""
+    classes = read_word_classes(phrases_file)
+    return matcher_for_phrases(nlp, read_phrases(phrases_file), classes)
+
+
+def build_context_matcher(nlp: Language, phrases_file: Path) -> Matcher:
+    """A Matcher for the context: section (figurative, over, current)."""
+    classes = read_word_classes(phrases_file)
+    return matcher_for_phrases(nlp, read_context_phrases(phrases_file), classes)
+
+
+Span = tuple[int, int]
+
+
+def overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in others)
+
+
+def within(span: Span, others: list[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in others)
+
+
+def says_risk_is_over(context: dict[str, list[Span]]) -> bool:
+    """Risk that is over, and nothing about now ("now" in "safe now" is not)."""
+    now = [span for span in context[CURRENT] if not within(span, context[OVER])]
+    return bool(context[OVER]) and not now
 
 
 def mentions_suicide(doc: Doc) -> bool:
@@ -192,6 +237,7 @@ class CrisisDetector(GraphComponent):
         self._phrases_file = Path(config[PHRASES_FILE_KEY])
         self._close_call = float(config[CLOSE_CALL_KEY])
         self._matcher: Matcher | None = None
+        self._context_matcher: Matcher | None = None
 
     @classmethod
     def create(
@@ -208,26 +254,49 @@ class CrisisDetector(GraphComponent):
             self._matcher = build_matcher(nlp, self._phrases_file)
         return self._matcher
 
+    def _context_matcher_for(self, nlp: Language) -> Matcher:
+        if self._context_matcher is None:
+            self._context_matcher = build_context_matcher(nlp, self._phrases_file)
+        return self._context_matcher
+
+    def _context_of(self, doc: Doc, nlp: Language) -> dict[str, list[Span]]:
+        context: dict[str, list[Span]] = {FIGURATIVE: [], OVER: [], CURRENT: []}
+        for match_id, start, end in self._context_matcher_for(nlp)(doc):
+            context[nlp.vocab.strings[match_id]].append((start, end))
+        return context
+
     def _doc_for(self, message: Message, nlp: Language) -> Doc:
         full_text = message.get(FULL_TEXT)
         if full_text and full_text != message.get(TEXT):
             return nlp(full_text)
         return message.get(SPACY_DOCS[TEXT]) or nlp(message.get(TEXT) or "")
 
-    def matched_categories(self, doc: Doc, nlp: Language) -> tuple[str, ...]:
+    def matched_categories(
+        self, doc: Doc, nlp: Language, figurative: list[Span] | None = None
+    ) -> tuple[str, ...]:
+        """Crisis phrase categories matched outside any figure of speech."""
         matches = self._matcher_for(nlp)(doc)
         return tuple(
-            sorted({nlp.vocab.strings[match_id] for match_id, _, _ in matches})
+            sorted(
+                {
+                    nlp.vocab.strings[match_id]
+                    for match_id, start, end in matches
+                    if not overlaps((start, end), figurative or [])
+                }
+            )
         )
 
     def detect(self, message: Message, doc: Doc, nlp: Language) -> Detection | None:
-        categories = self.matched_categories(doc, nlp)
-        if categories:
-            return Detection("phrase", categories)
+        context = self._context_of(doc, nlp)
+        categories = self.matched_categories(doc, nlp, context[FIGURATIVE])
         classifier_says_crisis = (
             classifier_top_is_crisis(message)
             or crisis_confidence(message) >= self._close_call
         )
+        if categories:
+            if says_risk_is_over(context) and not classifier_says_crisis:
+                return Detection("past", categories)
+            return Detection("phrase", categories)
         if classifier_says_crisis and not is_impersonal_question(doc):
             return Detection("classifier", ())
         return None
@@ -236,7 +305,13 @@ class CrisisDetector(GraphComponent):
         for message in messages:
             doc = self._doc_for(message, model.model)
             detection = self.detect(message, doc, model.model)
-            if detection:
+            if detection and detection.source == "past":
+                # Answered as asked, with the crisis line beneath the answer.
+                message.set(MENTIONS_SUICIDE, True, add_to_output=True)
+                message.set(
+                    RISK_IN_THE_PAST, list(detection.categories), add_to_output=True
+                )
+            elif detection:
                 mark_as_crisis(message, detection)
             elif is_impersonal_question(doc) and classifier_top_is_crisis(message):
                 # Informational, not a crisis: answer it, with the crisis line.

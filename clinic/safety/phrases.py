@@ -46,6 +46,26 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
     ]
 
 
+# Phrases that put a crisis phrase's words in context (the "context:" section):
+# figurative speech ("shooting myself in the foot"), risk that is over ("years
+# ago", "went away") and risk that is now ("tonight", "again").
+CONTEXT_KINDS = ("figurative", "over", "current")
+
+
+def read_context_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
+    context = _read(path).get("context") or {}
+    unknown = sorted(set(context) - set(CONTEXT_KINDS))
+    if unknown:
+        raise PhraseError(
+            f"context: has {', '.join(unknown)}; it takes {', '.join(CONTEXT_KINDS)}"
+        )
+    return [
+        CrisisPhrase(kind, str(text))
+        for kind, texts in context.items()
+        for text in texts or []
+    ]
+
+
 def read_word_classes(path: Path = DEFAULT_PHRASES_FILE) -> dict[str, list[str]]:
     """Named word lists, used in phrases as ``<name>`` (e.g. ``<medicine>``)."""
     classes = _read(path).get("classes") or {}

@@ -90,3 +90,21 @@ def test_every_reported_message_is_detected(assistant: Assistant) -> None:
     """Misses found in real conversations, added by staff (see docs/safety.md)."""
     texts = read_message_sets(SETS / "reported_messages.yml")["reported"]
     assert missed_crises(assistant, texts) == []
+
+
+def test_risk_that_is_back_is_crisis_though_the_past_is_mentioned(
+    assistant: Assistant,
+) -> None:
+    texts = read_message_sets(SETS / "past_and_present.yml")["risk_now_after_a_past"]
+    assert missed_crises(assistant, texts) == []
+
+
+def test_risk_that_is_over_is_answered_with_the_crisis_line(
+    assistant: Assistant,
+) -> None:
+    """Not the crisis reply: the question is answered, the crisis line beneath."""
+    texts = read_message_sets(SETS / "past_and_present.yml")["risk_that_is_over"]
+    parses = {text: assistant.parse(text) for text in texts}
+    alarms = [t for t, parse in parses.items() if label_from_parse(parse) == "crisis"]
+    unmarked = [t for t, parse in parses.items() if not parse.get("mentions_suicide")]
+    assert (alarms, unmarked) == ([], [])

@@ -105,6 +105,25 @@ def test_informational_question_gets_the_faq_answer_and_a_pointer(
     assert "I'm really glad you told me" not in text, "not a crisis reply"
 
 
+def test_risk_that_is_over_gets_its_answer_the_crisis_line_and_no_flag(
+    assistant: Assistant,
+) -> None:
+    """docs/safety.md: a phrase about the past, nothing about now."""
+    visitor = new_visitor()
+    replies = assistant.send(
+        visitor,
+        "I attempted suicide back in 2015 and I've been stable for years. "
+        "Does that history disqualify me?",
+    )
+    text = all_text(replies)
+    assert "does not rule you" in text, "the eligibility answer"
+    assert "988" in text, "with the crisis line beneath it"
+    assert "I'm really glad you told me" not in text, "not the crisis reply"
+    engine = create_engine(assistant.database_url)
+    assert list_crisis_flags(engine, visitor) == []
+    engine.dispose()
+
+
 def test_crisis_is_flagged_for_staff_and_staff_are_notified(
     assistant: Assistant, staff_webhook: WebhookSink
 ) -> None:

@@ -12,11 +12,18 @@ from spacy.language import Language
 from clinic.components.crisis_detector import (
     CRISIS_DETECTION,
     MENTIONS_SUICIDE,
+    RISK_IN_THE_PAST,
     CrisisDetector,
+    build_context_matcher,
     build_matcher,
 )
 from clinic.components.sanitizer import FULL_TEXT
-from clinic.safety.phrases import PhraseError, compile_phrase, read_phrases
+from clinic.safety.phrases import (
+    PhraseError,
+    compile_phrase,
+    read_context_phrases,
+    read_phrases,
+)
 
 PHRASES = Path(__file__).resolve().parents[3] / "config" / "crisis_phrases.yml"
 
@@ -158,3 +165,56 @@ def test_a_top_crisis_reading_counts_even_below_the_close_call_level(
         [("nlu_fallback", 0.5), ("crisis", 0.35), ("faq", 0.3)],
     )
     assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+
+
+PAST = "I attempted suicide back in 2015 and have been stable for years, can I apply"
+
+
+def test_risk_that_is_over_gets_the_answer_with_the_crisis_line(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    result = run(detector, nlp, parsed(nlp, PAST, [("faq", 0.8), ("crisis", 0.1)]))
+    assert result.get(INTENT)["name"] == "faq"
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(MENTIONS_SUICIDE) is True
+    assert result.get(RISK_IN_THE_PAST) == ["direct"]
+
+
+def test_risk_that_is_over_is_crisis_when_the_classifier_reads_crisis(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    result = run(detector, nlp, parsed(nlp, PAST, [("faq", 0.55), ("crisis", 0.45)]))
+    assert result.get(CRISIS_DETECTION)["source"] == "phrase"
+
+
+@pytest.mark.parametrize(
+    "now",
+    ["and tonight I feel it again", "but I want to die", "the urges are back"],
+)
+def test_anything_about_now_keeps_a_past_phrase_a_crisis(
+    detector: CrisisDetector, nlp: Language, now: str
+) -> None:
+    message = parsed(nlp, f"{PAST} {now}", [("faq", 0.9), ("crisis", 0.05)])
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+
+
+def test_a_figure_of_speech_is_not_a_crisis_phrase(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    text = "would I be shooting myself in the foot by stopping my ssri first"
+    result = run(detector, nlp, parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)]))
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(INTENT)["name"] == "faq"
+
+
+def test_every_context_phrase_compiles(nlp: Language) -> None:
+    kinds = {phrase.category for phrase in read_context_phrases(PHRASES)}
+    assert kinds == {"figurative", "over", "current"}
+    assert len(build_context_matcher(nlp, PHRASES)) == len(kinds)
+
+
+def test_an_unknown_context_kind_is_refused(tmp_path: Path) -> None:
+    phrases = tmp_path / "phrases.yml"
+    phrases.write_text("context:\n  maybe:\n  - years ago\n", encoding="utf-8")
+    with pytest.raises(PhraseError, match="maybe"):
+        read_context_phrases(phrases)
