@@ -16,14 +16,18 @@ export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 # socket.io channel accepts its origin unless WIDGET_ORIGINS says otherwise.
 export SITE_PORT="${SITE_PORT:-8080}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+# var/ holds the database, the API token, logs and kept-aside crisis flags: the
+# service's user only (files created inside inherit nothing wider).
 mkdir -p "$PROJECT_ROOT/var"
+chmod 700 "$PROJECT_ROOT/var"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PROJECT_ROOT/var/clinic.db}"
 export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
 export STAFF_WEBHOOK_URL="${STAFF_WEBHOOK_URL:-}"
 # The HTTP API is protected by this token; a random one is made on first run.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
   token_file="$PROJECT_ROOT/var/rasa_token"
-  [ -s "$token_file" ] || python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$token_file"
+  [ -s "$token_file" ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$token_file")
+  chmod 600 "$token_file"
   RASA_AUTH_TOKEN="$(cat "$token_file")"
 fi
 export RASA_AUTH_TOKEN
