@@ -22,6 +22,10 @@ mkdir -p "$PROJECT_ROOT/var"
 chmod 700 "$PROJECT_ROOT/var"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PROJECT_ROOT/var/clinic.db}"
 export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
+# libpq's own setting, read by every PostgreSQL connection (tracker store, the
+# clinic's records): an unreachable database fails in seconds, so a crisis flag
+# goes to its spool file (docs/safety.md) instead of waiting minutes for TCP.
+export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-5}"
 export STAFF_WEBHOOK_URL="${STAFF_WEBHOOK_URL:-}"
 # The HTTP API is protected by this token; a random one is made on first run.
 if [ -z "${RASA_AUTH_TOKEN:-}" ]; then

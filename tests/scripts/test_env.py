@@ -10,14 +10,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def source_env(project: Path) -> None:
+def source_env(project: Path, then: str = "true") -> str:
     (project / "scripts").mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "scripts" / "env.sh", project / "scripts" / "env.sh")
-    subprocess.run(
-        ["bash", "-c", "unset RASA_AUTH_TOKEN; source scripts/env.sh"],
+    return subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"unset RASA_AUTH_TOKEN PGCONNECT_TIMEOUT; source scripts/env.sh; {then}",
+        ],
         cwd=project,
         check=True,
-    )
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 def mode(path: Path) -> int:
@@ -40,3 +46,10 @@ def test_a_var_made_by_an_earlier_version_is_closed_too(tmp_path: Path) -> None:
     assert mode(tmp_path / "var") == 0o700
     assert mode(tmp_path / "var" / "rasa_token") == 0o600
     assert (tmp_path / "var" / "rasa_token").read_text() == "an-old-token\n"
+
+
+def test_postgresql_connections_get_a_connect_timeout(tmp_path: Path) -> None:
+    """libpq reads PGCONNECT_TIMEOUT; without it a lost host waits for TCP
+    (a blackholed address cannot be reached from these machines to time it)."""
+    script = "python3 -c \"import os; print(os.environ['PGCONNECT_TIMEOUT'])\""
+    assert source_env(tmp_path, script).strip() == "5"
