@@ -221,12 +221,14 @@ def crisis_rates(model: Path) -> dict[str, tuple[int, int]]:
         for name in ("crisis_messages", "non_crisis_messages"):
             path = ROOT / "tests" / "crisis" / f"{folder}{name}.yml"
             texts = [t for ts in read_message_sets(path).values() for t in ts]
-            found = asyncio.run(labels(model, texts))
-            rates[f"{folder}{name}"] = (
-                sum(label == "crisis" for label in found),
-                len(texts),
-            )
+            rates[f"{folder}{name}"] = crisis_count(model, texts)
     return rates
+
+
+def crisis_count(model: Path, texts: list[str]) -> tuple[int, int]:
+    """Messages labelled crisis / messages."""
+    found = asyncio.run(labels(model, texts))
+    return sum(label == "crisis" for label in found), len(texts)
 
 
 def real_rates(model: Path) -> dict[str, tuple[int, int]]:
@@ -242,11 +244,6 @@ def real_rates(model: Path) -> dict[str, tuple[int, int]]:
     crises = [m.text for m in posts if m.is_crisis]
     benign = [m.text for m in posts if not m.is_crisis]
     both = read_message_sets(ROOT / "tests" / "crisis" / "past_and_present.yml")
-
-    def crisis_count(texts: list[str]) -> tuple[int, int]:
-        found = asyncio.run(labels(model, texts))
-        return sum(label == "crisis" for label in found), len(texts)
-
     return {
         "topic": (sum(contract_label(g) == m.label for m, g in pairs), len(pairs)),
         "answer": (sum(g == m.answer for m, g in faq), len(faq)),
@@ -254,10 +251,10 @@ def real_rates(model: Path) -> dict[str, tuple[int, int]]:
             sum(contract_label(g) == "out_of_scope" for _, g in out),
             len(out),
         ),
-        "crisis_posts": crisis_count(crises),
-        "benign_posts": crisis_count(benign),
-        "risk_now": crisis_count(both["risk_now_after_a_past"]),
-        "risk_over": crisis_count(both["risk_that_is_over"]),
+        "crisis_posts": crisis_count(model, crises),
+        "benign_posts": crisis_count(model, benign),
+        "risk_now": crisis_count(model, both["risk_now_after_a_past"]),
+        "risk_over": crisis_count(model, both["risk_that_is_over"]),
     }
 
 

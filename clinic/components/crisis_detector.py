@@ -44,6 +44,10 @@ from clinic.components.intents import put_intent_on_top
 from clinic.components.sanitizer import FULL_TEXT
 from clinic.intent_names import CRISIS
 from clinic.safety.phrases import (
+    CONTEXT_KINDS,
+    CURRENT,
+    FIGURATIVE,
+    OVER,
     CrisisPhrase,
     compile_phrase,
     read_context_phrases,
@@ -53,7 +57,6 @@ from clinic.safety.phrases import (
 
 CRISIS_DETECTION = "crisis_detection"
 RISK_IN_THE_PAST = "risk_in_the_past"
-FIGURATIVE, OVER, CURRENT = "figurative", "over", "current"
 # Informational messages about these get their normal answer plus the crisis line.
 MENTIONS_SUICIDE = "mentions_suicide"
 SUICIDE_TOPIC_NORMS = frozenset(
@@ -260,7 +263,7 @@ class CrisisDetector(GraphComponent):
         return self._context_matcher
 
     def _context_of(self, doc: Doc, nlp: Language) -> dict[str, list[Span]]:
-        context: dict[str, list[Span]] = {FIGURATIVE: [], OVER: [], CURRENT: []}
+        context: dict[str, list[Span]] = {kind: [] for kind in CONTEXT_KINDS}
         for match_id, start, end in self._context_matcher_for(nlp)(doc):
             context[nlp.vocab.strings[match_id]].append((start, end))
         return context
@@ -271,24 +274,27 @@ class CrisisDetector(GraphComponent):
             return nlp(full_text)
         return message.get(SPACY_DOCS[TEXT]) or nlp(message.get(TEXT) or "")
 
-    def matched_categories(
-        self, doc: Doc, nlp: Language, figurative: list[Span] | None = None
+    @staticmethod
+    def categories_outside(
+        matches: list[tuple[int, int, int]], figurative: list[Span], nlp: Language
     ) -> tuple[str, ...]:
         """Crisis phrase categories matched outside any figure of speech."""
-        matches = self._matcher_for(nlp)(doc)
         return tuple(
             sorted(
                 {
                     nlp.vocab.strings[match_id]
                     for match_id, start, end in matches
-                    if not overlaps((start, end), figurative or [])
+                    if not overlaps((start, end), figurative)
                 }
             )
         )
 
     def detect(self, message: Message, doc: Doc, nlp: Language) -> Detection | None:
-        context = self._context_of(doc, nlp)
-        categories = self.matched_categories(doc, nlp, context[FIGURATIVE])
+        matches = self._matcher_for(nlp)(doc)
+        # Context is read only for a message a crisis phrase matches: most
+        # messages match none, and this runs on every one.
+        context = self._context_of(doc, nlp) if matches else {}
+        categories = self.categories_outside(matches, context.get(FIGURATIVE, []), nlp)
         classifier_says_crisis = (
             classifier_top_is_crisis(message)
             or crisis_confidence(message) >= self._close_call

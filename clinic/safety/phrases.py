@@ -49,7 +49,7 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
 # Phrases that put a crisis phrase's words in context (the "context:" section):
 # figurative speech ("shooting myself in the foot"), risk that is over ("years
 # ago", "went away") and risk that is now ("tonight", "again").
-CONTEXT_KINDS = ("figurative", "over", "current")
+FIGURATIVE, OVER, CURRENT = CONTEXT_KINDS = ("figurative", "over", "current")
 
 
 def read_context_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
