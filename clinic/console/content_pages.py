@@ -20,7 +20,10 @@ from clinic.console.pages import (
     topic_path,
     username,
 )
+from clinic.console.security import current_session
 from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
+from clinic.content.guarded import REASON as ADMIN_ONLY_REASON
+from clinic.content.guarded import admin_only
 from clinic.content.topics import ContentRepository, Topic, TopicNotFound
 from clinic.content.validation import Problem
 from clinic.review.queue import review_item
@@ -30,6 +33,22 @@ routes = web.RouteTableDef()
 
 def _repository(request: web.Request) -> ContentRepository:
     return ContentRepository(request.app[EDITOR].root)
+
+
+async def locked_for(request: web.Request, response_name: str) -> bool:
+    """Whether this account may not change the reply (clinic/content/guarded.py)."""
+    if current_session(request).account.is_admin:
+        return False
+    try:
+        response = await asyncio.to_thread(_repository(request).response, response_name)
+    except TopicNotFound:
+        return False
+    return admin_only(response)
+
+
+async def refuse_if_locked(request: web.Request, response_name: str) -> None:
+    if await locked_for(request, response_name):
+        raise web.HTTPForbidden(text=ADMIN_ONLY_REASON)
 
 
 async def _topic_or_404(request: web.Request) -> Topic:
@@ -66,11 +85,14 @@ async def render_topic(
     preview = (
         await asyncio.to_thread(preview_answer, answer_text) if topic.answer else ""
     )
+    locked = bool(topic.answer) and await locked_for(request, topic.answer.response)
     return render(
         request,
         "topic.html",
         status=422 if problems else 200,
         topic=topic,
+        locked=locked,
+        locked_reason=ADMIN_ONLY_REASON,
         answer_text=answer_text,
         preview=preview,
         problems=problems or [],
@@ -99,6 +121,8 @@ async def _apply(
 @routes.post("/content/topics/{name:.+}/answer")
 async def save_answer(request: web.Request) -> web.Response:
     topic = await _topic_or_404(request)
+    if topic.answer is not None:
+        await refuse_if_locked(request, topic.answer.response)
     data = await form(request)
     text = data.get("text", "").strip()
     if data.get("action") == "preview":
@@ -257,6 +281,8 @@ async def render_reply(
         problems=problems or [],
         reply_path=reply_path,
         saved=request.query.get("saved", ""),
+        locked=await locked_for(request, name),
+        locked_reason=ADMIN_ONLY_REASON,
     )
 
 
@@ -268,6 +294,7 @@ async def reply_page(request: web.Request) -> web.Response:
 @routes.post("/content/replies/{name}")
 async def save_reply(request: web.Request) -> web.Response:
     name = request.match_info["name"]
+    await refuse_if_locked(request, name)
     data = await form(request)
     draft = {"variant": data.get("variant", ""), "text": data.get("text", "").strip()}
     try:

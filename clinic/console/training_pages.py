@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from clinic.console.pages import ENGINE, TRAINING, audit, back_to, render, username
+from clinic.console.security import require_admin
 from clinic.training import runs
 from clinic.training.job import (
     PROJECT_ROOT,
@@ -156,6 +157,7 @@ async def training_status(request: web.Request) -> web.Response:
 
 @routes.post("/training/start")
 async def start_training(request: web.Request) -> web.Response:
+    require_admin(request)  # a model put live changes every visitor's answers
     try:
         run_id = await asyncio.to_thread(
             runs.start_run, request.app[ENGINE], username(request)
@@ -169,6 +171,7 @@ async def start_training(request: web.Request) -> web.Response:
 
 @routes.post("/training/rollback")
 async def rollback(request: web.Request) -> web.Response:
+    require_admin(request)
     try:
         model = await asyncio.to_thread(
             roll_back, request.app[TRAINING], request.app[ENGINE], username(request)

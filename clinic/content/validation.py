@@ -72,6 +72,11 @@ MISTYPED_URL = re.compile(
     r"(?<![\w/.])(?:https?:/(?!/)|https?//|htps?://|https?:\\|www\.)\S*", re.IGNORECASE
 )
 MARKDOWN_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()]*)\)")
+# Every link target, whatever its shape: MARKDOWN_LINK skips targets holding
+# parentheses, so "javascript:alert(1)" must be caught here.
+LINK_TARGET = re.compile(r"\]\(\s*([^\s)]*)")
+URL_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)\s*:")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 BROKEN_MARKDOWN_LINK = re.compile(r"\[[^\[\]]*\]\s+\(|\]\([^()]*$", re.MULTILINE)
 INTENT_PAYLOAD = re.compile(r"^/([A-Za-z0-9_]+)(\{.*\})?$")
 LINK_SCHEMES = ("mailto:", "tel:")
@@ -546,6 +551,12 @@ def link_target_problem(target: str) -> str:
     return url_problem(target)
 
 
+def unsafe_scheme(target: str) -> bool:
+    """A link target that names a scheme other than web, email or phone."""
+    scheme = URL_SCHEME.match(unicodedata.normalize("NFKC", target))
+    return bool(scheme) and scheme.group(1).lower() not in SAFE_SCHEMES
+
+
 def link_problems_in_text(text: str) -> list[str]:
     found = []
     for match in URL.finditer(text):
@@ -556,6 +567,7 @@ def link_problems_in_text(text: str) -> list[str]:
         f'"{match.group(0)}" is not a complete link: write it as https://...'
         for match in MISTYPED_URL.finditer(text)
     ]
+    reported = set()
     for match in MARKDOWN_LINK.finditer(text):
         title, target = match.groups()
         if not title.strip():
@@ -564,6 +576,13 @@ def link_problems_in_text(text: str) -> list[str]:
         # A web address there was already checked with the others in the text.
         if reason and not URL.match(target.strip()):
             found.append(f'the link "{match.group(0)}": {reason}')
+            reported.add(target.strip())
+    found += [
+        f'the link to "{match.group(1)}" does not go to a web page, email or '
+        "phone number: write it as https://..."
+        for match in LINK_TARGET.finditer(text)
+        if unsafe_scheme(match.group(1)) and match.group(1) not in reported
+    ]
     found += [
         f'"{match.group(0).strip()}" is a broken link: write [words](https://...)'
         for match in BROKEN_MARKDOWN_LINK.finditer(text)

@@ -34,22 +34,32 @@ def console(
     assistant: Assistant, workspace: Path, server_logs: Path
 ) -> Iterator[Console]:
     create_staff_account(assistant.database_url, "casey", "Casey", PASSWORD)
+    create_staff_account(assistant.database_url, "morgan", "Morgan", PASSWORD, "admin")
     env = {**base_environment(assistant.database_url), "CONTENT_ROOT": str(workspace)}
     with console_server(env, assistant.url, assistant.token, server_logs) as running:
         yield running
 
 
-@pytest.fixture
-def staff_page(chromium: Browser, console: Console) -> Iterator[Page]:
+def signed_in(chromium: Browser, console: Console, username: str) -> Iterator[Page]:
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(f"{console.url}/login")
-    page.get_by_label("Username").fill("casey")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Open tickets")).to_be_visible()
     yield page
     context.close()
+
+
+@pytest.fixture
+def staff_page(chromium: Browser, console: Console) -> Iterator[Page]:
+    yield from signed_in(chromium, console, "casey")
+
+
+@pytest.fixture
+def admin_page(chromium: Browser, console: Console) -> Iterator[Page]:
+    yield from signed_in(chromium, console, "morgan")
 
 
 def test_staff_edit_an_answer_with_a_preview_and_add_an_example(
@@ -119,18 +129,31 @@ def test_staff_turn_a_reviewed_message_into_a_scrubbed_example(
 
 
 def test_the_training_page_shows_the_serving_model(
-    staff_page: Page, model_path: Path
+    staff_page: Page, admin_page: Page, model_path: Path
 ) -> None:
     page = staff_page
     page.get_by_role("link", name="Training").click()
     expect(page.locator("#serving-model")).to_have_text(model_path.name)
-    expect(page.get_by_role("button", name="Train a new model")).to_be_enabled()
+    expect(page.locator("#training-admin-only")).to_be_visible()
+    expect(page.get_by_role("button", name="Train a new model")).to_have_count(0)
+    admin_page.get_by_role("link", name="Training").click()
+    expect(admin_page.get_by_role("button", name="Train a new model")).to_be_enabled()
+
+
+def test_staff_read_the_crisis_reply_but_cannot_edit_it(staff_page: Page) -> None:
+    page = staff_page
+    page.get_by_role("link", name="Content", exact=True).click()
+    page.get_by_role("link", name="Other replies").click()
+    page.get_by_role("link", name="utter_crisis_support", exact=True).click()
+    expect(page.locator("#reply-locked")).to_contain_text("Only an administrator")
+    expect(page.locator(".answer-text").first).to_contain_text("{crisis_resources}")
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)
 
 
 def test_a_crisis_reply_cannot_lose_its_crisis_help(
-    staff_page: Page, workspace: Path
+    admin_page: Page, workspace: Path
 ) -> None:
-    page = staff_page
+    page = admin_page
     page.get_by_role("link", name="Content", exact=True).click()
     page.get_by_role("link", name="Other replies").click()
     page.get_by_role("link", name="utter_crisis_support", exact=True).click()

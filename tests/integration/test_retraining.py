@@ -47,7 +47,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, model_path: Path) -> Pat
 
 @pytest.fixture(scope="module")
 def environment(workspace: Path, assistant: Assistant) -> dict[str, str]:
-    create_staff_account(assistant.database_url, "robin", "Robin", PASSWORD)
+    create_staff_account(assistant.database_url, "robin", "Robin", PASSWORD, "admin")
     return {
         **base_environment(assistant.database_url),
         "CONTENT_ROOT": str(workspace),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from clinic.content.validation import (
     Example,
     link_problems_in_text,
@@ -59,6 +61,31 @@ def test_links_must_be_well_formed() -> None:
     assert link_problems_in_text("Book at https://example") != []
     assert link_problems_in_text("[Book] (https://example.org)") != []
     assert link_problems_in_text("[](https://example.org)") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[call us](javascript:alert(1))",  # parentheses once hid it from the rule
+        "[call us](JavaScript:alert(document.cookie))",
+        "[call us]( javascript:void(0))",
+        "[call us](data:text/html,<b>hi</b>)",
+        "[call us](vbscript:msgbox(1))",
+        "[call us](ｊａｖａｓｃｒｉｐｔ:alert(1))",  # full-width letters
+    ],
+)
+def test_link_targets_other_than_web_email_or_phone_are_refused(text: str) -> None:
+    assert link_problems_in_text(text) != []
+
+
+def test_web_email_phone_and_clinic_links_are_allowed() -> None:
+    for text in (
+        "[our page](https://example.org/a_(b))",
+        "[email us](mailto:care@example.org)",
+        "[call](tel:+16175550100)",
+        "[book]({booking_link})",
+    ):
+        assert link_problems_in_text(text) == [], text
 
 
 def test_button_payloads_name_known_intents_or_links() -> None:
