@@ -17,6 +17,7 @@ from dataclasses import fields
 from functools import cache, cached_property
 from typing import Any
 
+from clinic.action_auth import guard_action_server
 from clinic.action_results import ActionResultValidator
 from clinic.deferred_imports import DeferredImports
 from clinic.limits import MAX_REQUEST_BYTES
@@ -328,6 +329,8 @@ def limit_request_bodies() -> None:
 def main() -> None:
     limit_request_bodies()
     apply_fixes()
+    if sys.argv[1:3] == ["run", "actions"]:
+        guard_action_server()
     freeze_once_loaded(sys.argv[1:])
     from rasa.__main__ import main as rasa_main
 

@@ -27,14 +27,22 @@ export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
 # goes to its spool file (docs/safety.md) instead of waiting minutes for TCP.
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-5}"
 export STAFF_WEBHOOK_URL="${STAFF_WEBHOOK_URL:-}"
-# The HTTP API is protected by this token; a random one is made on first run.
-if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  token_file="$PROJECT_ROOT/var/rasa_token"
+# A secret kept in var/<file> (0600), made on first run unless the caller set it.
+secret_from_file() {
+  local token_file="$PROJECT_ROOT/var/$1"
   [ -s "$token_file" ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$token_file")
   chmod 600 "$token_file"
-  RASA_AUTH_TOKEN="$(cat "$token_file")"
-fi
+  cat "$token_file"
+}
+# The HTTP API is protected by this token.
+[ -n "${RASA_AUTH_TOKEN:-}" ] || RASA_AUTH_TOKEN="$(secret_from_file rasa_token)"
 export RASA_AUTH_TOKEN
+# The action server answers only calls carrying this secret, which Rasa sends
+# (endpoints.yml), and listens on loopback unless ACTION_HOST says otherwise
+# (clinic/action_auth.py).
+[ -n "${ACTION_SERVER_TOKEN:-}" ] || ACTION_SERVER_TOKEN="$(secret_from_file action_token)"
+export ACTION_SERVER_TOKEN
+export ACTION_HOST="${ACTION_HOST:-127.0.0.1}"
 VENV="$PROJECT_ROOT/.venv"
 PY="$VENV/bin/python"
 RASA="$PROJECT_ROOT/scripts/rasa"  # rasa with the fixes of clinic/rasa_cli.py

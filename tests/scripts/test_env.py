@@ -17,7 +17,8 @@ def source_env(project: Path, then: str = "true") -> str:
         [
             "bash",
             "-c",
-            f"unset RASA_AUTH_TOKEN PGCONNECT_TIMEOUT; source scripts/env.sh; {then}",
+            "unset RASA_AUTH_TOKEN ACTION_SERVER_TOKEN ACTION_HOST PGCONNECT_TIMEOUT; "
+            f"source scripts/env.sh; {then}",
         ],
         cwd=project,
         check=True,
@@ -36,6 +37,21 @@ def test_var_and_the_api_token_are_the_service_users_only(tmp_path: Path) -> Non
     token = tmp_path / "var" / "rasa_token"
     assert mode(token) == 0o600
     assert len(token.read_text().strip()) >= 32
+    action_token = tmp_path / "var" / "action_token"
+    assert mode(action_token) == 0o600
+    assert action_token.read_text() != token.read_text()
+
+
+def test_the_action_server_gets_a_secret_and_loopback_by_default(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "python3 -c \"import os; print(os.environ['ACTION_HOST']); "
+        "print(os.environ['ACTION_SERVER_TOKEN'])\""
+    )
+    host, token = source_env(tmp_path, script).split()
+    assert host == "127.0.0.1"
+    assert token == (tmp_path / "var" / "action_token").read_text().strip()
 
 
 def test_a_var_made_by_an_earlier_version_is_closed_too(tmp_path: Path) -> None:
