@@ -21,6 +21,10 @@ Rule (also in README.md):
    that occurs only in crisis.yml is held out iff the sha256 digest of its name
    sorts before that of the first site the walk skipped (the stretch of the order
    the walk took whole).
+5. The walk was made once; the sites it held out are kept in heldout_sites.txt,
+   and --check and the default run assign by that list, so items added later
+   from new sites go to train without moving any existing site. --rebuild walks
+   again over the files as they are and rewrites the list (a new held-out set).
 """
 import hashlib
 import re
@@ -34,6 +38,9 @@ import yaml
 HERE = Path(__file__).resolve().parent
 QUESTIONS = HERE / "questions.yml"
 CRISIS = HERE / "crisis.yml"
+# The walk's choice, made once: items added later from new sites go to train
+# without moving any existing site (--rebuild walks again and rewrites it).
+HELDOUT_SITES = HERE / "heldout_sites.txt"
 
 FAQ_TOPICS = [
     "mechanism", "side_effects", "ketamine_vs_ssri", "ssri_together", "session",
@@ -137,10 +144,38 @@ def assign(questions, crisis):
     return result
 
 
-def main(check_only: bool) -> int:
+def frozen_sites():
+    """The held-out sites the walk chose once (HELDOUT_SITES), or None."""
+    if not HELDOUT_SITES.exists():
+        return None
+    lines = HELDOUT_SITES.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def frozen_assignment(questions, crisis, held):
+    """Every site of both files: held out iff the walk chose it once."""
+    return {
+        site(it["url"]): ("heldout" if site(it["url"]) in held else "train")
+        for it in questions + crisis
+    }
+
+
+def main(check_only: bool, rebuild: bool = False) -> int:
     questions = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     crisis = yaml.safe_load(CRISIS.read_text(encoding="utf-8"))
-    result = assign(questions, crisis)
+    held = None if rebuild else frozen_sites()
+    if held is None:
+        result = assign(questions, crisis)
+        if not check_only:
+            header = [
+                line
+                for line in HELDOUT_SITES.read_text(encoding="utf-8").splitlines()
+                if line.startswith("#")
+            ] if HELDOUT_SITES.exists() else []
+            chosen = sorted(s for s, split in result.items() if split == "heldout")
+            HELDOUT_SITES.write_text("\n".join(header + chosen) + "\n", encoding="utf-8")
+    else:
+        result = frozen_assignment(questions, crisis, held)
     bad = 0
     for path, items in ((QUESTIONS, questions), (CRISIS, crisis)):
         changed = False
@@ -172,4 +207,4 @@ def main(check_only: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main("--check" in sys.argv[1:]))
+    sys.exit(main("--check" in sys.argv[1:], "--rebuild" in sys.argv[1:]))
