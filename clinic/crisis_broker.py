@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from asyncio import AbstractEventLoop
 from collections.abc import Coroutine
@@ -58,16 +59,27 @@ def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
     )
 
 
+def crisis_page_url() -> str:
+    """Where staff read the flag: the console's crisis page, at its public
+    address (CONSOLE_PUBLIC_URL, as the console itself reads it) or locally."""
+    base = os.environ.get("CONSOLE_PUBLIC_URL", "").strip().rstrip("/")
+    if not base:
+        base = f"http://127.0.0.1:{os.environ.get('CONSOLE_PORT') or '5080'}"
+    return f"{base}/crisis"
+
+
 def alert_payload(flag: CrisisFlag, flag_id: int | None) -> dict[str, Any]:
+    """What leaves the clinic: that a flag was raised and where to read it. The
+    visitor's words and conversation id stay in the console (issue 24, items 2
+    and 8): a webhook's receiver (a chat service, a pager) is not the clinic."""
     return {
         "type": "crisis_flag",
         "reference": flag.reference,
         # None when the database could not take the flag: it is kept aside.
         "flag_id": flag_id,
-        "conversation_id": flag.conversation_id,
-        "message": flag.message,
         "detection": flag.detection,
         "categories": list(flag.categories),
+        "console_url": crisis_page_url(),
     }
 
 

@@ -7,14 +7,19 @@ it, and a failure is recorded with the flag instead of being raised.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import logging
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import yaml
@@ -58,6 +63,33 @@ def _parsed_section(path: str, _mtime_ns: int, _size: int) -> dict[str, Any]:
     return dict(content.get(SECTION) or {})
 
 
+SIGNATURE_HEADER = "X-Clinic-Signature"
+TIMESTAMP_HEADER = "X-Clinic-Timestamp"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def signed_headers(body: bytes, secret: str, timestamp: int) -> dict[str, str]:
+    """HMAC-SHA256 over "<timestamp>.<body>": the receiver recomputes it with
+    the shared secret and refuses a forged or replayed payload (docs/security.md)."""
+    signed = f"{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: f"sha256={digest}",
+    }
+
+
+def insecure_url_problem(url: str) -> str | None:
+    """Staff alerts travel over https; plain http only to this machine."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS:
+        return None
+    return "the staff webhook must be an https:// address"
+
+
 @dataclass(frozen=True)
 class StaffNotifier:
     webhook_url: str = ""
@@ -66,6 +98,8 @@ class StaffNotifier:
     # retry_delay_seconds, doubling each time, `attempts` times in all.
     attempts: int = 4
     retry_delay_seconds: float = 2.0
+    # Signs every payload (SIGNATURE_HEADER); empty sends them unsigned.
+    signing_secret: str = ""
 
     @classmethod
     def from_endpoints(cls, path: Path | None = None) -> StaffNotifier:
@@ -78,6 +112,7 @@ class StaffNotifier:
             retry_delay_seconds=float(
                 section.get("retry_delay_seconds") or cls.retry_delay_seconds
             ),
+            signing_secret=str(section.get("signing_secret") or ""),
         )
 
     @property
@@ -89,6 +124,10 @@ class StaffNotifier:
         delivered, else what went wrong on the last attempt."""
         if not self.enabled:
             return "no staff webhook configured"
+        insecure = insecure_url_problem(self.webhook_url)
+        if insecure:
+            logger.error("staff webhook not called: %s", insecure)
+            return insecure
         delay = self.retry_delay_seconds
         for attempt in range(1, self.attempts + 1):
             error = await self._post_once(payload)
@@ -105,14 +144,21 @@ class StaffNotifier:
             delay *= 2
         return error
 
+    def _request(self, payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+        body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+        if not self.signing_secret:
+            return body, {"Content-Type": "application/json"}
+        return body, signed_headers(body, self.signing_secret, int(time.time()))
+
     async def _post_once(self, payload: dict[str, Any]) -> str | None:
         timeout = aiohttp.ClientTimeout(total=self.timeout_seconds)
+        body, headers = self._request(payload)  # signed afresh on every attempt
         try:
             async with (
                 aiohttp.ClientSession(timeout=timeout) as session,
                 # A redirect would re-send a crisis payload somewhere else.
                 session.post(
-                    self.webhook_url, json=payload, allow_redirects=False
+                    self.webhook_url, data=body, headers=headers, allow_redirects=False
                 ) as response,
             ):
                 if response.status >= 300:

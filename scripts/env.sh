@@ -43,6 +43,13 @@ export RASA_AUTH_TOKEN
 [ -n "${ACTION_SERVER_TOKEN:-}" ] || ACTION_SERVER_TOKEN="$(secret_from_file action_token)"
 export ACTION_SERVER_TOKEN
 export ACTION_HOST="${ACTION_HOST:-127.0.0.1}"
+# Signs the conversation ids the chat widget is given (clinic/channels/conversation_ids.py);
+# every Rasa replica of a clinic group needs the same one.
+[ -n "${CONVERSATION_SECRET:-}" ] || CONVERSATION_SECRET="$(secret_from_file conversation_secret)"
+export CONVERSATION_SECRET
+# Signs staff webhook payloads; give the receiver this value (var/webhook_secret).
+[ -n "${STAFF_WEBHOOK_SECRET:-}" ] || STAFF_WEBHOOK_SECRET="$(secret_from_file webhook_secret)"
+export STAFF_WEBHOOK_SECRET
 VENV="$PROJECT_ROOT/.venv"
 PY="$VENV/bin/python"
 RASA="$PROJECT_ROOT/scripts/rasa"  # rasa with the fixes of clinic/rasa_cli.py

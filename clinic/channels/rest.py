@@ -5,8 +5,9 @@ Registered in credentials.yml as ``clinic.channels.rest.ClinicRestInput`` (name
 an array body was a 500, a 5,000-character sender broke the crisis-flag insert
 on PostgreSQL, and a message of any length went to the NLU pipeline. Here
 
-- a body that is not a JSON object, a sender that is not a short string, or a
-  message that is not a string gets 400 with a JSON reason;
+- a body that is not a JSON object, a missing sender or one that is not a
+  short string, or a message that is not a string gets 400 with a JSON reason
+  (without a sender, Rasa put everyone in one conversation, ``default``);
 - a message over ``MAX_MESSAGE_CHARS`` gets 413 with a polite bot message (that
   points to crisis help, since it was not read);
 - bodies over ``MAX_REQUEST_BYTES`` never get here: Sanic refuses them with 413
@@ -33,9 +34,9 @@ def problem_with(body: Any) -> tuple[int, dict[str, Any]] | None:
     if not isinstance(body, dict):
         return 400, {"error": "the body must be a JSON object"}
     sender, message = body.get("sender"), body.get("message")
-    if sender is not None and (
-        not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS
-    ):
+    # Without a sender, Rasa files every such message under "default": one
+    # conversation shared by every client that leaves it out.
+    if not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS:
         return 400, {
             "error": f"sender must be a string of 1 to {MAX_SENDER_CHARS} characters"
         }

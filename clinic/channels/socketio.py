@@ -19,6 +19,10 @@ visitors' browsers. This subclass
   ``answer_feedback`` table (clinic/store/answer_feedback.py) and acknowledges
   it with ``feedback_saved``. Only a socket in the conversation's room may rate
   its answers; bad input is logged and ignored;
+- gives each visitor a conversation only they can reach: ``session_request``
+  joins the id it proposes only if this server issued it (a signed id), else a
+  new one, confirmed in ``session_confirm``; a socket is in one conversation,
+  and its ``user_uttered`` go there whatever ``session_id`` they name;
 - refuses a message over ``MAX_MESSAGE_CHARS`` before any processing, with a
   ``message_too_long`` event and the same polite words as a bot message, and
   ignores a ``user_uttered`` payload that is not ``{"message": str, ...}``.
@@ -33,7 +37,6 @@ import asyncio
 import logging
 import os
 import re
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,6 +45,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from clinic.channels.conversation_ids import conversation_for
 from clinic.limits import (
     MAX_MESSAGE_CHARS,
     MAX_REQUEST_BYTES,
@@ -56,8 +60,10 @@ logger = logging.getLogger(__name__)
 ORIGINS_ENV = "WIDGET_ORIGINS"
 SITE_PORT_ENV = "SITE_PORT"
 DEFAULT_SITE_PORT = "8080"
-# Room names come from visitors; anything else gets a new random session id.
+# Conversation ids in feedback events; only a socket's own conversation counts.
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+# Where a socket's conversation is kept (python-socketio's per-socket session).
+CONVERSATION_KEY = "conversation"
 
 FEEDBACK_SAVED_EVT = "feedback_saved"
 
@@ -94,10 +100,10 @@ def configured_origins(credentials: dict[str, Any]) -> list[str]:
 
 
 def session_id_from(data: Any) -> str:
+    """The conversation a ``session_request`` may join: the id it proposes if
+    this server issued it, else a new one (clinic/channels/conversation_ids.py)."""
     requested = data.get("session_id") if isinstance(data, dict) else None
-    if isinstance(requested, str) and SESSION_ID.match(requested):
-        return requested
-    return uuid.uuid4().hex
+    return conversation_for(requested)
 
 
 def feedback_from(data: Any) -> tuple[str, str, str] | None:
@@ -167,7 +173,14 @@ class ClinicSocketIOInput(SocketIOInput):
         async def session_request(sid: str, data: Any) -> None:
             session_id = session_id_from(data)
             if self.session_persistence:
+                # One conversation per socket: leave the one it had, if any.
+                previous = await self._conversation_of(sid, namespace)
+                if previous and previous != session_id:
+                    await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
+                await sio.save_session(
+                    sid, {CONVERSATION_KEY: session_id}, namespace=namespace
+                )
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         async def answer_feedback(sid: str, data: Any) -> None:
@@ -186,6 +199,14 @@ class ClinicSocketIOInput(SocketIOInput):
             if len(message) > MAX_MESSAGE_CHARS:
                 await self._refuse_too_long(sid, namespace)
                 return
+            if self.session_persistence:
+                # The socket speaks in its own conversation, whatever the
+                # payload names: never in another visitor's.
+                conversation = await self._conversation_of(sid, namespace)
+                if conversation is None:
+                    logger.warning("socket.io: message before session_request ignored")
+                    return
+                data = {**data, "session_id": conversation}
             await rasa_handle_message(sid, data)
 
         # engine.io refuses larger packets before they are parsed.
@@ -196,6 +217,13 @@ class ClinicSocketIOInput(SocketIOInput):
         sio.on("answer_feedback", namespace=namespace)(answer_feedback)
         logger.info("socket.io: accepting origins %s", ", ".join(self.allowed_origins))
         return blueprint
+
+    async def _conversation_of(self, sid: str, namespace: str) -> str | None:
+        sio = self.sio
+        assert sio is not None
+        session = await sio.get_session(sid, namespace=namespace)
+        conversation = session.get(CONVERSATION_KEY) if session else None
+        return conversation if isinstance(conversation, str) else None
 
     async def _refuse_too_long(self, sid: str, namespace: str) -> None:
         """An error event for programs, and the same words as a bot message for

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import stat
 from collections.abc import Iterator
@@ -95,10 +97,9 @@ async def test_flag_is_stored_then_staff_are_notified(database: str) -> None:
             "type": "crisis_flag",
             "reference": row["reference"],
             "flag_id": row["id"],
-            "conversation_id": "v-1",
-            "message": "kms",
             "detection": "phrase",
             "categories": ["direct"],
+            "console_url": "http://127.0.0.1:5080/crisis",
         }
     ]
 
@@ -106,8 +107,10 @@ async def test_flag_is_stored_then_staff_are_notified(database: str) -> None:
 async def test_a_webhook_that_fails_twice_is_reached_on_the_third_try(
     database: str,
 ) -> None:
+    """Signed, and without the visitor's words (issue 24's "done when")."""
+    secret = "shared with the receiver"
     with webhook_sink(failures=2) as sink:
-        notifier = StaffNotifier(sink.url, **QUICK_RETRIES)
+        notifier = StaffNotifier(sink.url, signing_secret=secret, **QUICK_RETRIES)
         CrisisFlagBroker(notifier).publish(user_event("v-retry", "i want to die"))
         await wait_for_background_notifications()
     assert sink.refused == 2
@@ -115,6 +118,11 @@ async def test_a_webhook_that_fails_twice_is_reached_on_the_third_try(
     [row] = list_crisis_flags(default_engine(), "v-retry")
     assert payload["reference"] == row["reference"]
     assert row["notified_at"] is not None and row["notify_error"] is None
+    [(headers, body)] = sink.raw
+    signed = headers["X-Clinic-Timestamp"].encode() + b"." + body
+    expected = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    assert headers["X-Clinic-Signature"] == f"sha256={expected}"
+    assert b"want to die" not in body and b"v-retry" not in body
 
 
 async def test_unreachable_webhook_is_recorded_not_raised(database: str) -> None:
@@ -135,7 +143,9 @@ async def test_staff_are_alerted_while_the_database_is_unreachable(
         await wait_for_background_notifications()
     [alert] = sink.received
     assert alert["type"] == "crisis_flag" and alert["flag_id"] is None
-    assert alert["conversation_id"] == "v-down"
+    # The visitor's words and conversation stay in the clinic.
+    assert "conversation_id" not in alert and "message" not in alert
+    assert "end my life" not in str(alert) and "v-down" not in str(alert)
     # Kept aside, readable by its owner only, with the alert's outcome.
     assert stat.S_IMODE(os.stat(spool).st_mode) == 0o600
     [waiting] = waiting_flags(spool)
@@ -194,7 +204,8 @@ def test_without_an_event_loop_the_alert_is_sent_before_publish_returns(
 ) -> None:
     with webhook_sink() as sink:
         CrisisFlagBroker(StaffNotifier(sink.url)).publish(user_event("v-3", "kms"))
-        assert [p["conversation_id"] for p in sink.received] == ["v-3"]
+        [row] = list_crisis_flags(default_engine(), "v-3")
+        assert [p["reference"] for p in sink.received] == [row["reference"]]
 
 
 def test_a_database_failure_never_raises(

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import os
 from pathlib import Path
 
@@ -58,3 +61,29 @@ async def test_payload_reaches_the_webhook() -> None:
 async def test_unreachable_webhook_is_reported_not_raised() -> None:
     error = await StaffNotifier("http://127.0.0.1:9/none", timeout_seconds=1).send({})
     assert error is not None and error.startswith("webhook unreachable")
+
+
+async def test_a_signed_payload_verifies_with_the_shared_secret() -> None:
+    with webhook_sink() as sink:
+        await StaffNotifier(sink.url, signing_secret="s3cret").send({"n": 1})
+    [(headers, body)] = sink.raw
+    signed = headers["X-Clinic-Timestamp"].encode() + b"." + body
+    good = hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
+    wrong = hmac.new(b"other", signed, hashlib.sha256).hexdigest()
+    assert headers["X-Clinic-Signature"] == f"sha256={good}" != f"sha256={wrong}"
+    assert json.loads(body) == {"n": 1}
+
+
+def test_the_signing_secret_comes_from_endpoints_and_environment(
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("STAFF_WEBHOOK_SECRET", "from-env")
+    assert StaffNotifier.from_endpoints(ENDPOINTS).signing_secret == "from-env"
+
+
+async def test_plain_http_goes_only_to_this_machine() -> None:
+    for url in ("http://staff.example.org/hook", "ftp://x.example/hook", "file:///x"):
+        error = await StaffNotifier(url, attempts=1).send({"n": 1})
+        assert error == "the staff webhook must be an https:// address", url
+    assert notify.insecure_url_problem("https://hooks.example.org/x") is None
+    assert notify.insecure_url_problem("http://127.0.0.1:9000/x") is None

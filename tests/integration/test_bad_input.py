@@ -86,8 +86,18 @@ def post_raw(assistant: Assistant, body: bytes) -> requests.Response:
         b'{"sender": ["x"], "message": "hi"}',
         b'{"sender": "' + b"s" * 5000 + b'", "message": "hi"}',
         b'{"sender": "v", "message": {"text": "hi"}}',
+        b'{"message": "hi"}',
+        b'{"sender": "", "message": "hi"}',
     ],
-    ids=["array", "string", "sender-list", "sender-5000", "message-object"],
+    ids=[
+        "array",
+        "string",
+        "sender-list",
+        "sender-5000",
+        "message-object",
+        "no-sender",
+        "empty-sender",
+    ],
 )
 def test_a_body_of_the_wrong_shape_is_a_client_error(
     assistant: Assistant, body: bytes

@@ -43,8 +43,10 @@ class Visitor:
             self.confirmed.set_result(session_id)
 
     async def join(self) -> None:
+        """Proposes its id; the server confirms it if it issued it, else gives a
+        new one, which the visitor keeps (as the widget does)."""
         await self.client.emit("session_request", {"session_id": self.session_id})
-        assert await asyncio.wait_for(self.confirmed, REPLY_TIMEOUT) == self.session_id
+        self.session_id = await asyncio.wait_for(self.confirmed, REPLY_TIMEOUT)
 
     async def say(self, text: str) -> None:
         """Sends and waits for the server's confirmation (sent after its replies)."""
@@ -167,14 +169,14 @@ async def test_every_connection_to_a_conversation_gets_its_replies(
 ) -> None:
     # Two tabs of one visitor. Rasa 3.6 never joined the room (enter_room is a
     # coroutine in python-socketio 5 and was not awaited): nobody got replies.
-    session = new_session()
-    async with (
-        connected(assistant, site_origin, session) as first,
-        connected(assistant, site_origin, session) as second,
-    ):
-        await first.say("how long does a session take?")
-        await asyncio.wait_for(second.next_reply(), REPLY_TIMEOUT)
-        assert "40 minutes" in " ".join(r.get("text", "") for r in first.replies())
+    async with connected(assistant, site_origin, new_session()) as first:
+        session = first.session_id
+        async with connected(assistant, site_origin, session) as second:
+            assert second.session_id == session, "an issued id is confirmed"
+            await first.say("how long does a session take?")
+            await asyncio.wait_for(second.next_reply(), REPLY_TIMEOUT)
+            answer = " ".join(r.get("text", "") for r in first.replies())
+            assert "40 minutes" in answer
     tracker = assistant.tracker(session)
     assert tracker["latest_input_channel"] == "socketio"
 
@@ -202,12 +204,11 @@ async def test_the_crisis_reply_tells_the_widget_the_resources(
 async def test_a_staff_reply_reaches_the_visitors_socket(
     assistant: Assistant, site_origin: str
 ) -> None:
-    session = new_session()
-    async with connected(assistant, site_origin, session) as visitor:
+    async with connected(assistant, site_origin, new_session()) as visitor:
         await visitor.say("hello")
         visitor.replies()
         await asyncio.to_thread(
-            staff_reply, assistant, session, "Hi, I'm Dana.", "Dana", False
+            staff_reply, assistant, visitor.session_id, "Hi, I'm Dana.", "Dana", False
         )
         reply = await visitor.next_reply()
     assert reply == {"text": "Hi, I'm Dana.", "staff_name": "Dana"}
@@ -225,3 +226,42 @@ async def test_a_message_over_the_limit_is_refused_with_an_event(
         assert (await visitor.next_reply())["text"] == TOO_LONG_TEXT
         await visitor.say("hello")
         assert (await visitor.next_reply())["text"], "the conversation goes on"
+
+
+async def test_a_conversation_id_this_server_did_not_issue_gets_a_fresh_one(
+    assistant: Assistant, site_origin: str
+) -> None:
+    """Someone who names another visitor's conversation (a REST sender, a made-up
+    or forged id) gets a new conversation and nothing of the other's."""
+    maria = f"maria-{uuid.uuid4().hex[:8]}"
+    assistant.send(maria, "hi, I'm Maria, how much does it cost?")
+    before = assistant.tracker(maria)["events"]
+    forged = uuid.uuid4().hex + "-" + "A" * 24
+    for proposed in (maria, forged):
+        async with connected(assistant, site_origin, proposed) as stranger:
+            assert stranger.session_id != proposed
+            await stranger.say("hello")
+            replies = " ".join(r.get("text", "") for r in stranger.replies())
+            assert "Maria" not in replies
+            mine = assistant.tracker(stranger.session_id)
+            texts = [e.get("text") for e in mine["events"] if e["event"] == "user"]
+            assert texts == ["hello"], "a conversation of its own"
+    assert assistant.tracker(maria)["events"] == before
+
+
+async def test_a_socket_cannot_speak_in_another_visitors_conversation(
+    assistant: Assistant, site_origin: str
+) -> None:
+    async with (
+        connected(assistant, site_origin, new_session()) as visitor,
+        connected(assistant, site_origin, new_session()) as stranger,
+    ):
+        await visitor.say("hello")
+        visitor.replies()
+        before = assistant.tracker(visitor.session_id)["events"]
+        message = {"message": "stop", "session_id": visitor.session_id}
+        await stranger.client.call("user_uttered", message, timeout=REPLY_TIMEOUT)
+        assert visitor.replies() == [], "the visitor hears nothing of it"
+        assert assistant.tracker(visitor.session_id)["events"] == before
+        own = assistant.tracker(stranger.session_id)["events"]
+        assert [e.get("text") for e in own if e["event"] == "user"] == ["stop"]

@@ -66,7 +66,8 @@ class SocketVisitor:
         # Long-polling: the websocket client library would send a second Origin.
         self.client.connect(rasa_url, headers=headers, transports=["polling"])
         self.client.emit("session_request", {"session_id": self.session_id})
-        confirmed.get(timeout=10)
+        # The server issues the conversation id (clinic/channels/conversation_ids.py).
+        self.session_id = confirmed.get(timeout=10)
 
     def say(self, text: str) -> None:
         self.client.emit(

@@ -52,6 +52,7 @@ def base_environment(database_url: str, webhook_url: str = "") -> dict[str, str]
     env = dict(os.environ)
     # Rasa sends it and the action server requires it (clinic/action_auth.py).
     env.setdefault("ACTION_SERVER_TOKEN", "test-action-token")
+    env.setdefault("STAFF_WEBHOOK_SECRET", "test-webhook-secret")  # endpoints.yml
     env.update(
         CRISIS_SPOOL_PATH=spool_beside(database_url),
         PYTHONPATH=str(PROJECT_ROOT),

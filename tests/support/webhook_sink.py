@@ -14,6 +14,8 @@ from typing import Any
 class WebhookSink:
     def __init__(self, failures: int = 0) -> None:
         self.received: list[dict[str, Any]] = []
+        # What arrived, as sent: (headers, raw body) of every accepted call.
+        self.raw: list[tuple[dict[str, str], bytes]] = []
         # Requests answered 503 (and not recorded) before the first one accepted.
         self.failures_left = failures
         self.refused = 0
@@ -38,12 +40,14 @@ def webhook_sink(failures: int = 0) -> Iterator[WebhookSink]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            raw = self.rfile.read(length)
+            body = json.loads(raw or b"{}")
             if sink.failures_left > 0:
                 sink.failures_left -= 1
                 sink.refused += 1
                 self.send_response(503)
             else:
+                sink.raw.append((dict(self.headers.items()), raw))
                 sink.received.append(body)
                 self.send_response(204)
             self.end_headers()

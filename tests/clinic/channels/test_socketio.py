@@ -8,6 +8,7 @@ import re
 import pytest
 from rasa.core.channels.socketio import SocketIOInput
 
+from clinic.channels.conversation_ids import issue_conversation_id, was_issued
 from clinic.channels.socketio import (
     ClinicSocketIOInput,
     configured_origins,
@@ -76,23 +77,34 @@ def test_from_credentials_keeps_rasas_settings(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.parametrize(
-    ("data", "kept"),
+    "data",
     [
-        ({"session_id": "0f3a9c"}, True),
-        ({"session_id": "a" * 129}, False),
-        ({"session_id": "../x"}, False),
-        ({"session_id": 7}, False),
-        ({}, False),
-        (None, False),
-        ("text", False),
+        {"session_id": "0f3a9c"},  # a visitor's own choice: not issued here
+        {"session_id": "0123456789abcdef0123456789abcdef-" + "A" * 24},  # forged
+        {"session_id": "a" * 129},
+        {"session_id": "../x"},
+        {"session_id": 7},
+        {},
+        None,
+        "text",
     ],
 )
-def test_only_plain_session_ids_are_kept(data: object, kept: bool) -> None:
+def test_an_id_the_server_did_not_issue_gets_a_new_conversation(data: object) -> None:
     session_id = session_id_from(data)
-    if kept:
-        assert isinstance(data, dict) and session_id == data["session_id"]
-    else:
-        assert re.fullmatch(r"[0-9a-f]{32}", session_id), "a new random id"
+    assert was_issued(session_id)
+    assert not isinstance(data, dict) or session_id != data.get("session_id")
+
+
+def test_an_issued_id_is_kept() -> None:
+    issued = issue_conversation_id()
+    assert session_id_from({"session_id": issued}) == issued
+    assert re.fullmatch(r"[0-9a-f]{32}-[A-Za-z0-9_-]{24}", issued)
+
+
+def test_a_signature_under_another_secret_is_refused() -> None:
+    elsewhere = issue_conversation_id(b"another clinic's secret")
+    assert was_issued(elsewhere, b"another clinic's secret")
+    assert not was_issued(elsewhere)
 
 
 def test_well_formed_answer_feedback_is_read_and_trimmed() -> None:

@@ -19,6 +19,8 @@ export type SendResult = "delivered" | "unconfirmed" | "disconnected";
 export interface LinkHandlers {
   status(status: LinkStatus): void;
   message(payload: unknown): void;
+  /** The server gave this conversation id in place of the one proposed. */
+  session(sessionId: string): void;
 }
 
 export class Connection {
@@ -101,7 +103,13 @@ export class Connection {
   }
 
   private confirmed(id: unknown): void {
-    if (id !== this.sessionId) return;
+    if (typeof id !== "string" || id === "") return;
+    if (id !== this.sessionId) {
+      // The server issues conversation ids and replaces one it did not issue
+      // (a first visit's, or one made up): this is the visitor's now.
+      this.sessionId = id;
+      this.handlers.session(id);
+    }
     this.ready = true;
     this.handlers.status("ready");
     const held = this.heldFeedback.splice(0);

@@ -416,6 +416,15 @@ export function mergeStates(stored: ChatState | null, ours: ChatState): ChatStat
   });
 }
 
+/**
+ * The conversation under the id the server issued. It counts as started now,
+ * so that merging with what another tab stored under the old id keeps it.
+ */
+export function withIssuedSession(state: ChatState, sessionId: string, now: number): ChatState {
+  if (state.sessionId === sessionId) return state;
+  return { ...state, sessionId, startedAt: now, updatedAt: now };
+}
+
 /** Whether two states show the same conversation (timestamps aside). */
 export function sameConversation(a: ChatState, b: ChatState): boolean {
   const shown = (state: ChatState) => JSON.stringify([state.sessionId, state.entries, state.crisis]);

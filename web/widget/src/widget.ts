@@ -21,6 +21,7 @@ import {
   initialCounts,
   mergeStates,
   newState,
+  withIssuedSession,
   nextToSend,
   type Rating,
   readPayload,
@@ -81,6 +82,7 @@ export class ChatWidget {
     this.link = new Connection(config, this.state.sessionId, {
       status: (status) => this.onLinkStatus(status),
       message: (payload) => this.onBotMessage(payload),
+      session: (sessionId) => this.commit(withIssuedSession(this.current(), sessionId, Date.now())),
     });
     this.store.onExternalChange(() => this.onExternalChange());
     // Any element of the page marked data-clinic-chat-open opens the chat.

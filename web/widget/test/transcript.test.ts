@@ -9,6 +9,7 @@ import {
   isAwaitingReply,
   mergeStates,
   newState,
+  withIssuedSession,
   nextToSend,
   parseState,
   readPayload,
@@ -179,6 +180,17 @@ test("a new conversation started in one tab wins over the old one", () => {
   const lateReply = deliver(old, initialCounts(old), { text: "late" });
   assert.equal(mergeStates(fresh, { ...lateReply, updatedAt: T + 9 }).sessionId, "new");
   assert.equal(mergeStates(lateReply, fresh).sessionId, "new");
+});
+
+test("the id the server issued replaces the proposed one, in every tab", () => {
+  const proposed = sent(newState("proposed", T), "u1", "hello");
+  const issued = withIssuedSession(proposed, "abc-signed", T + 1);
+  assert.equal(issued.sessionId, "abc-signed");
+  assert.deepEqual(issued.entries, proposed.entries, "what the visitor wrote stays");
+  // Another tab still stores the proposed id: the issued one wins the merge.
+  assert.equal(mergeStates(proposed, issued).sessionId, "abc-signed");
+  assert.equal(mergeStates(issued, proposed).sessionId, "abc-signed");
+  assert.equal(withIssuedSession(issued, "abc-signed", T + 2), issued, "no change");
 });
 
 test("merging keeps a staff member's name added to a reply already stored", () => {
