@@ -43,7 +43,7 @@ from clinic.console.responses import ResponseTexts
 from clinic.console.security import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
-    LoginThrottle,
+    client_address,
     current_session,
     login_csrf_matches,
     make_auth_middleware,
@@ -62,6 +62,7 @@ from clinic.crisis_spool import (
 from clinic.settings import current_settings
 from clinic.store import booking_requests, crisis_flags, handoff_tickets
 from clinic.store.db import engine_for
+from clinic.store.sign_in_failures import SignInLimits
 from clinic.store.staff_accounts import (
     SESSION_LIFETIME,
     authenticate,
@@ -111,16 +112,19 @@ async def login(request: web.Request) -> web.Response:
     if not login_csrf_matches(request, data.get(CSRF_FIELD)):
         raise web.HTTPForbidden(text="missing or wrong CSRF token: reload the page")
     username = data.get("username", "").strip().lower()
-    throttle = request.app[THROTTLE]
-    if throttle.blocked(username):
-        return await login_page(request, "Too many attempts. Wait five minutes.", 429)
+    limits = request.app[THROTTLE]
+    address = client_address(request, request.app[CONFIG].trusted_proxies)
+    if await in_thread(request, limits.blocked, username, address):
+        return await login_page(
+            request, "Too many attempts. Wait 15 minutes and try again.", 429
+        )
     account = await in_thread(request, authenticate, username, data.get("password", ""))
     if account is None:
-        throttle.failed(username)
+        await in_thread(request, limits.failed, username, address)
         return await login_page(
             request, "Wrong username or password, or account disabled.", 401
         )
-    throttle.succeeded(username)
+    await in_thread(request, limits.succeeded, username, address)
     token, _ = await in_thread(request, start_session, account)
     await in_thread(request, record_staff_action, account.username, "sign_in", "", "")
     response = web.HTTPFound("/")
@@ -423,7 +427,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
         rasa_url=config.rasa_url,
         rasa_token=config.rasa_token,
     )
-    app[THROTTLE] = LoginThrottle()
+    app[THROTTLE] = SignInLimits()
     app.add_routes(routes)
     for pages in (content_pages, review_pages, training_pages):
         app.add_routes(pages.routes)

@@ -26,6 +26,8 @@ class ConsoleConfig:
     poll_seconds: float = 1.0
     # The project whose data/ staff edit and whose models the console retrains.
     content_root: Path = PROJECT_ROOT
+    # Proxies whose X-Forwarded-For names the client (sign-in limits per address).
+    trusted_proxies: frozenset[str] = frozenset()
 
     @classmethod
     def from_environment(cls) -> ConsoleConfig:
@@ -45,4 +47,9 @@ class ConsoleConfig:
             else public_url.startswith("https://"),
             poll_seconds=float(os.environ.get("CONSOLE_POLL_SECONDS", "1.0")),
             content_root=Path(os.environ.get("CONTENT_ROOT") or PROJECT_ROOT),
+            trusted_proxies=frozenset(
+                proxy.strip()
+                for proxy in os.environ.get("CONSOLE_TRUSTED_PROXIES", "").split(",")
+                if proxy.strip()
+            ),
         )

@@ -15,9 +15,10 @@ from sqlalchemy.engine import Engine
 from clinic.console.config import ConsoleConfig
 from clinic.console.handoffs import Handoffs
 from clinic.console.rasa_client import RasaClient
-from clinic.console.security import CSRF_FIELD, LoginThrottle, current_session
+from clinic.console.security import CSRF_FIELD, current_session
 from clinic.content.editor import ContentEditor
 from clinic.settings import current_settings
+from clinic.store.sign_in_failures import SignInLimits
 from clinic.store.staff_actions import record_staff_action
 from clinic.training.job import TrainingSettings
 
@@ -27,7 +28,7 @@ ENGINE = web.AppKey("engine", Engine)
 RASA = web.AppKey("rasa", RasaClient)
 HANDOFFS = web.AppKey("handoffs", Handoffs)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
-THROTTLE = web.AppKey("throttle", LoginThrottle)
+THROTTLE = web.AppKey("throttle", SignInLimits)
 EDITOR = web.AppKey("editor", ContentEditor)
 TRAINING = web.AppKey("training", TrainingSettings)
 

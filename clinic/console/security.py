@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -63,27 +61,17 @@ def refuse_unauthenticated(request: web.Request) -> web.StreamResponse:
     raise web.HTTPUnauthorized(text="sign in first")
 
 
-class LoginThrottle:
-    """At most `limit` failed sign-ins per username in `window` seconds."""
-
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, username: str) -> deque[float]:
-        failures = self._failures[username]
-        while failures and failures[0] < time.monotonic() - self.window:
-            failures.popleft()
-        return failures
-
-    def blocked(self, username: str) -> bool:
-        return len(self._recent(username)) >= self.limit
-
-    def failed(self, username: str) -> None:
-        self._recent(username).append(time.monotonic())
-
-    def succeeded(self, username: str) -> None:
-        self._failures.pop(username, None)
+def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
+    """The sign-in's address: the peer, or the last hop of X-Forwarded-For when
+    the peer is a proxy the configuration trusts (CONSOLE_TRUSTED_PROXIES);
+    anyone else could write that header."""
+    peer = request.remote or ""
+    if peer in trusted_proxies:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return peer
 
 
 def make_auth_middleware(engine: Engine, cookie_name: str) -> Callable[..., object]:

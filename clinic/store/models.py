@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -210,4 +211,17 @@ model_deployments = Table(
     Column("previous_model_path", String(512)),
     Column("kind", String(16), nullable=False),  # "gate" or "rollback"
     Column("training_run_id", Integer),
+)
+
+# Failed console sign-ins, for the limits per username and address
+# (clinic/store/sign_in_failures.py): in the database so they survive a restart
+# and every console process sees them; rows older than the window are deleted.
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("address", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Index("ix_sign_in_failures_address_at", "address", "at"),
 )

@@ -24,6 +24,7 @@ from clinic.store.rows import as_utc
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 12
+MIN_DISTINCT_CHARACTERS = 6
 SESSION_LIFETIME = timedelta(hours=10)
 # The console's open page reports every few seconds; silence this long means the
 # staff member closed it (or lost their connection): no longer available.
@@ -85,6 +86,12 @@ def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    # "aaaaaaaaaaaa", "121212121212": long but guessed at once.
+    if len(set(password.lower())) < MIN_DISTINCT_CHARACTERS:
+        raise AccountError(
+            f"the password must use at least {MIN_DISTINCT_CHARACTERS} different "
+            "characters"
         )
 
 
@@ -155,17 +162,26 @@ def set_disabled(engine: Engine, username: str, disabled: bool) -> None:
     if disabled:
         values["available"] = False
     _update_account(engine, username, **values)
+    if disabled:
+        end_all_sessions(engine, username)
+
+
+def end_all_sessions(engine: Engine, username: str) -> None:
     account = find_account(engine, username)
-    if disabled and account is not None:
-        with engine.begin() as connection:
-            connection.execute(
-                delete(staff_sessions).where(staff_sessions.c.account_id == account.id)
-            )
+    if account is None:
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            delete(staff_sessions).where(staff_sessions.c.account_id == account.id)
+        )
 
 
 def set_password(engine: Engine, username: str, password: str) -> None:
+    """A new password signs the account out everywhere: whoever knew the old
+    one keeps no session."""
     check_new_password(password)
     _update_account(engine, username, password_hash=_hasher.hash(password))
+    end_all_sessions(engine, username)
 
 
 def authenticate(engine: Engine, username: str, password: str) -> Account | None:

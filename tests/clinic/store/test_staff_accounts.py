@@ -43,6 +43,8 @@ def test_the_password_is_stored_hashed_and_checked(engine: Engine) -> None:
     ("username", "password", "role", "why"),
     [
         ("dana", "short", "staff", "at least 12"),
+        ("dana", "aaaaaaaaaaaa", "staff", "6 different characters"),
+        ("dana", "121212121212", "staff", "6 different characters"),
         ("dana smith", PASSWORD, "staff", "letters, digits"),
         ("dana", PASSWORD, "owner", "role must be"),
     ],
@@ -84,11 +86,15 @@ def test_sessions_end_at_sign_out_and_check_their_csrf_token(engine: Engine) -> 
     assert session_for(engine, token) is None
 
 
-def test_a_new_password_replaces_the_old(engine: Engine) -> None:
-    create_account(engine, "dana", "Dana", PASSWORD, "staff")
+def test_a_new_password_replaces_the_old_and_ends_every_session(
+    engine: Engine,
+) -> None:
+    account = create_account(engine, "dana", "Dana", PASSWORD, "staff")
+    token, _ = start_session(engine, account)
     set_password(engine, "dana", "another long password")
     assert authenticate(engine, "dana", PASSWORD) is None
     assert authenticate(engine, "dana", "another long password") is not None
+    assert session_for(engine, token) is None, "whoever had the old one is out"
 
 
 def test_available_means_marked_available_with_the_console_open(
