@@ -47,9 +47,9 @@ from clinic.console.security import (
     current_session,
     login_csrf_matches,
     make_auth_middleware,
+    make_security_headers,
     new_login_csrf,
     require_admin,
-    security_headers,
     session_cookie_name,
 )
 from clinic.content.editor import ContentEditor
@@ -180,6 +180,7 @@ async def queue_stream(request: web.Request) -> web.StreamResponse:
         lambda: asyncio.to_thread(live.queue_snapshot, engine),
         config.poll_seconds,
         on_tick=live.presence_recorder(engine, account),
+        signed_in=live.session_checker(engine, request["session_token"]),
     )
 
 
@@ -228,6 +229,7 @@ async def ticket_stream(request: web.Request) -> web.StreamResponse:
         request,
         lambda: live.conversation_snapshot(engine, rasa, ticket["reference"]),
         request.app[CONFIG].poll_seconds,
+        signed_in=live.session_checker(engine, request["session_token"]),
     )
 
 
@@ -411,7 +413,10 @@ def create_app(config: ConsoleConfig) -> web.Application:
     engine = engine_for(config.database_url)
     cookie = session_cookie_name(config.secure_cookies)
     app = web.Application(
-        middlewares=[security_headers, make_auth_middleware(engine, cookie)],
+        middlewares=[
+            make_security_headers(config.secure_cookies),
+            make_auth_middleware(engine, cookie),
+        ],
         client_max_size=64 * 1024,
     )
     rasa = RasaClient(config.rasa_url, config.rasa_token)

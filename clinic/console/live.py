@@ -24,7 +24,7 @@ from clinic.console.handoffs import Handoffs, handoff_status_text
 from clinic.console.rasa_client import RasaClient, RasaUnavailable
 from clinic.store.crisis_flags import list_crisis_flags
 from clinic.store.handoff_tickets import get_handoff_ticket, list_handoff_tickets
-from clinic.store.staff_accounts import Account, record_presence
+from clinic.store.staff_accounts import Account, record_presence, session_for
 from clinic.store.ticket_entries import list_ticket_entries
 
 logger = logging.getLogger(__name__)
@@ -119,17 +119,42 @@ async def open_stream(request: web.Request) -> web.StreamResponse:
     return response
 
 
+SIGNED_OUT_EVENT = b"event: signed_out\ndata: {}\n\n"
+# How often an open stream checks that its session still stands.
+SESSION_RECHECK = timedelta(seconds=3)
+
+
+def session_checker(engine: Engine, token: str) -> Callable[[], Awaitable[bool]]:
+    """Whether the stream's sign-in still stands: signing out, disabling the
+    account or a new password ends it (at most every SESSION_RECHECK)."""
+    last: list[datetime] = []
+
+    async def still_signed_in() -> bool:
+        now = datetime.now(timezone.utc)
+        if last and now - last[0] < SESSION_RECHECK:
+            return True
+        last[:] = [now]
+        return await asyncio.to_thread(session_for, engine, token) is not None
+
+    return still_signed_in
+
+
 async def stream_changes(
     request: web.Request,
     snapshot: Callable[[], Awaitable[dict[str, Any]]],
     every: float,
     on_tick: Callable[[], Awaitable[None]] | None = None,
+    signed_in: Callable[[], Awaitable[bool]] | None = None,
 ) -> web.StreamResponse:
-    """Sends `snapshot()` whenever it differs from the last one sent."""
+    """Sends `snapshot()` whenever it differs from the last one sent, while
+    `signed_in()` holds; then a ``signed_out`` event, and the stream ends."""
     response = await open_stream(request)
     last = None
     try:
         while True:
+            if signed_in is not None and not await signed_in():
+                await response.write(SIGNED_OUT_EVENT)
+                break
             if on_tick is not None:
                 await on_tick()
             current = json.dumps(await snapshot(), sort_keys=True, default=str)

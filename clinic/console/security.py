@@ -118,9 +118,22 @@ def new_login_csrf() -> str:
     return secrets.token_urlsafe(32)
 
 
-@web.middleware
-async def security_headers(
-    request: web.Request, handler: Handler
+# Under HTTPS, browsers are told to use nothing else for a year.
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
+def make_security_headers(https: bool) -> Callable[..., object]:
+    @web.middleware
+    async def security_headers(
+        request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        return await with_security_headers(request, handler, https)
+
+    return security_headers
+
+
+async def with_security_headers(
+    request: web.Request, handler: Handler, https: bool
 ) -> web.StreamResponse:
     try:
         response = await handler(request)
@@ -132,6 +145,8 @@ async def security_headers(
         if name == "Cache-Control" and request.path.startswith("/static/"):
             continue
         response.headers.setdefault(name, value)
+    if https:
+        response.headers.setdefault(*HSTS)
     if isinstance(response, web.HTTPException):
         raise response
     return response

@@ -207,6 +207,10 @@ def start_session(engine: Engine, account: Account) -> tuple[str, str]:
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = _now()
     with engine.begin() as connection:
+        # Expired sessions sign nobody in; their rows go as new ones come.
+        connection.execute(
+            delete(staff_sessions).where(staff_sessions.c.expires_at < now)
+        )
         connection.execute(
             insert(staff_sessions).values(
                 token_hash=_token_hash(token),

@@ -131,6 +131,11 @@
     const seen = new Set();
     const state = {};
     const source = new EventSource(url);
+    // Signed out, disabled or a new password: the stream ends; so does the page.
+    source.addEventListener("signed_out", function () {
+      source.close();
+      window.location.assign("/login");
+    });
     source.onmessage = function (event) {
       const data = JSON.parse(event.data);
       if (view === "queue") renderQueue(data, seen);

@@ -14,8 +14,13 @@ from clinic.console.app import create_app
 from clinic.console.config import ConsoleConfig
 from clinic.console.security import is_public
 from tests.clinic.console.conftest import PASSWORD
-from tests.support.live_chat import Console, StaffMember
-from tests.support.servers import PROJECT_ROOT, VENV_BIN, Assistant
+from tests.support.live_chat import (
+    Console,
+    StaffMember,
+    console_server,
+    create_staff_account,
+)
+from tests.support.servers import PROJECT_ROOT, VENV_BIN, Assistant, base_environment
 
 EXAMPLE_VALUES = {
     "reference": "CB-ABCDEF",
@@ -156,11 +161,63 @@ def test_pages_carry_security_headers(console: Console) -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
+def test_under_https_browsers_are_told_to_stay_on_it(
+    assistant: Assistant, console: Console, console_database: str, server_logs: Path
+) -> None:
+    env = {
+        **base_environment(console_database),
+        "CONSOLE_PUBLIC_URL": "https://console.clinic.example",
+    }
+    with console_server(env, assistant.url, assistant.token, server_logs) as https:
+        response = requests.get(f"{https.url}/login", timeout=10)
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    plain = requests.get(f"{console.url}/login", timeout=10)
+    assert "Strict-Transport-Security" not in plain.headers
+
+
 def test_signing_out_ends_the_session(console: Console) -> None:
     dana = StaffMember(console)
     dana.sign_in("dana", PASSWORD)
     assert dana.post("/logout").status_code == 302
     assert dana.http.get(f"{console.url}/tickets", timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("ending", ["sign_out", "disable"])
+def test_an_open_live_view_closes_when_its_session_ends(
+    console: Console, ending: str
+) -> None:
+    """Signing out elsewhere, or an admin disabling the account, stops the
+    stream of crisis messages at once (within a few seconds)."""
+    username = f"live{ending.replace('_', '')}"
+    create_staff_account(console.database_url, username, "Live", PASSWORD)
+    staff = StaffMember(console)
+    assert staff.sign_in(username, PASSWORD).status_code == 302
+    with staff.http.get(f"{console.url}/live/queue", stream=True, timeout=30) as live:
+        lines = live.iter_lines(decode_unicode=True)
+        assert any(line.startswith("data: ") for line in lines if line)
+        if ending == "sign_out":
+            assert staff.post("/logout").status_code == 302
+        else:
+            disable(console, username)
+        rest = [line for line in lines if line]  # ends when the server closes it
+    assert rest[-2:] == ["event: signed_out", "data: {}"]
+
+
+def disable(console: Console, username: str) -> None:
+    subprocess.run(
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "clinic.console.accounts",
+            "--database-url",
+            console.database_url,
+            "disable",
+            username,
+        ],
+        check=True,
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+    )
 
 
 def test_the_rasa_token_never_reaches_the_browser(
