@@ -10,6 +10,8 @@ on PostgreSQL, and a message of any length went to the NLU pipeline. Here
   (without a sender, Rasa put everyone in one conversation, ``default``);
 - a message over ``MAX_MESSAGE_CHARS`` gets 413 with a polite bot message (that
   points to crisis help, since it was not read);
+- a conversation sending more than its share of messages a minute gets 429
+  with a bot message that carries the crisis line (clinic/channels/rate_limit.py);
 - bodies over ``MAX_REQUEST_BYTES`` never get here: Sanic refuses them with 413
   (``SANIC_REQUEST_MAX_SIZE``, set by ``clinic/rasa_cli.py``).
 """
@@ -26,6 +28,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from clinic.channels.rate_limit import LIMITED_EVENT, RateLimiter, limited_text
 from clinic.limits import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, TOO_LONG_TEXT
 
 
@@ -52,6 +55,11 @@ def problem_with(body: Any) -> tuple[int, dict[str, Any]] | None:
     return None
 
 
+def rate_limited(sender: str) -> tuple[int, dict[str, Any]]:
+    reply = [{"recipient_id": sender, "text": limited_text()}]
+    return 429, {"error": LIMITED_EVENT, "messages": reply}
+
+
 class ClinicRestInput(RestInput):
     """RestInput that refuses malformed or oversized messages up front."""
 
@@ -63,6 +71,7 @@ class ClinicRestInput(RestInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
+        limiter = RateLimiter.from_environment()
 
         @blueprint.middleware("request")
         async def check_body(request: Request) -> HTTPResponse | None:
@@ -73,6 +82,8 @@ class ClinicRestInput(RestInput):
             except InvalidUsage:
                 return response.json({"error": "the body must be JSON"}, status=400)
             problem = problem_with(body)
+            if problem is None and not limiter.allow(body["sender"]):
+                problem = rate_limited(body["sender"])
             if problem is None:
                 return None
             status, answer = problem

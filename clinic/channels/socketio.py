@@ -23,6 +23,9 @@ visitors' browsers. This subclass
   joins the id it proposes only if this server issued it (a signed id), else a
   new one, confirmed in ``session_confirm``; a socket is in one conversation,
   and its ``user_uttered`` go there whatever ``session_id`` they name;
+- answers a conversation over its rate of messages (clinic/channels/rate_limit.py)
+  with a ``rate_limited`` event and a bot message carrying the crisis line,
+  without reading the message;
 - refuses a message over ``MAX_MESSAGE_CHARS`` before any processing, with a
   ``message_too_long`` event and the same polite words as a bot message, and
   ignores a ``user_uttered`` payload that is not ``{"message": str, ...}``.
@@ -46,6 +49,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from clinic.channels.conversation_ids import conversation_for
+from clinic.channels.rate_limit import LIMITED_EVENT, RateLimiter, limited_text
 from clinic.limits import (
     MAX_MESSAGE_CHARS,
     MAX_REQUEST_BYTES,
@@ -190,6 +194,7 @@ class ClinicSocketIOInput(SocketIOInput):
                 logger.exception("socket.io: answer feedback from %s not saved", sid)
 
         rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
+        limiter = RateLimiter.from_environment()
 
         async def handle_message(sid: str, data: Any) -> None:
             message = data.get("message") if isinstance(data, dict) else None
@@ -207,6 +212,9 @@ class ClinicSocketIOInput(SocketIOInput):
                     logger.warning("socket.io: message before session_request ignored")
                     return
                 data = {**data, "session_id": conversation}
+            if not limiter.allow(data.get("session_id") or sid):
+                await self._refuse_flood(sid, namespace)
+                return
             await rasa_handle_message(sid, data)
 
         # engine.io refuses larger packets before they are parsed.
@@ -224,6 +232,16 @@ class ClinicSocketIOInput(SocketIOInput):
         session = await sio.get_session(sid, namespace=namespace)
         conversation = session.get(CONVERSATION_KEY) if session else None
         return conversation if isinstance(conversation, str) else None
+
+    async def _refuse_flood(self, sid: str, namespace: str) -> None:
+        """Over the conversation's rate: not read, answered with crisis help."""
+        sio = self.sio
+        assert sio is not None
+        text = limited_text()
+        await sio.emit(LIMITED_EVENT, {"text": text}, room=sid, namespace=namespace)
+        await sio.emit(
+            self.bot_message_evt, {"text": text}, room=sid, namespace=namespace
+        )
 
     async def _refuse_too_long(self, sid: str, namespace: str) -> None:
         """An error event for programs, and the same words as a bot message for

@@ -19,6 +19,7 @@ import websockets
 from socketio.exceptions import ConnectionError as SocketConnectionError
 from websockets.exceptions import InvalidStatusCode
 
+from clinic.channels.rate_limit import DEFAULT_PER_MINUTE, LIMITED_EVENT
 from clinic.limits import MAX_MESSAGE_CHARS, TOO_LONG_EVENT, TOO_LONG_TEXT
 from clinic.settings import load_settings
 from tests.support.servers import PROJECT_ROOT, Assistant
@@ -265,3 +266,24 @@ async def test_a_socket_cannot_speak_in_another_visitors_conversation(
         assert assistant.tracker(visitor.session_id)["events"] == before
         own = assistant.tracker(stranger.session_id)["events"]
         assert [e.get("text") for e in own if e["event"] == "user"] == ["stop"]
+
+
+async def test_a_flooding_socket_is_limited_and_still_gets_crisis_help(
+    assistant: Assistant, site_origin: str
+) -> None:
+    crisis = load_settings(
+        PROJECT_ROOT / "config" / "clinic.yml",
+        PROJECT_ROOT / "config" / "crisis_resources.yml",
+    ).crisis
+    async with connected(assistant, site_origin, new_session()) as visitor:
+        limited: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        visitor.client.on(LIMITED_EVENT, limited.put_nowait)
+        for n in range(DEFAULT_PER_MINUTE):
+            await visitor.say(f"hello {n}")
+        assert limited.empty()
+        visitor.replies()
+        await visitor.say("i want to end my life")
+        event = await asyncio.wait_for(limited.get(), REPLY_TIMEOUT)
+        assert crisis.short in event["text"] and crisis.emergency in event["text"]
+        reply = await visitor.next_reply()
+        assert crisis.short in reply["text"], "the chat window shows it too"
