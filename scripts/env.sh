@@ -27,29 +27,29 @@ export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
 # goes to its spool file (docs/safety.md) instead of waiting minutes for TCP.
 export PGCONNECT_TIMEOUT="${PGCONNECT_TIMEOUT:-5}"
 export STAFF_WEBHOOK_URL="${STAFF_WEBHOOK_URL:-}"
-# A secret kept in var/<file> (0600), made on first run unless the caller set it.
-secret_from_file() {
-  local token_file="$PROJECT_ROOT/var/$1"
-  [ -s "$token_file" ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$token_file")
-  chmod 600 "$token_file"
-  cat "$token_file"
+# export_secret VAR file: VAR as the caller set it, else the secret kept in
+# var/<file> (0600), made on first run.
+export_secret() {
+  local token_file="$PROJECT_ROOT/var/$2"
+  if [ -z "${!1:-}" ]; then
+    [ -s "$token_file" ] || (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(24))' > "$token_file")
+    chmod 600 "$token_file"
+    printf -v "$1" '%s' "$(cat "$token_file")"
+  fi
+  export "${1?}"
 }
 # The HTTP API is protected by this token.
-[ -n "${RASA_AUTH_TOKEN:-}" ] || RASA_AUTH_TOKEN="$(secret_from_file rasa_token)"
-export RASA_AUTH_TOKEN
+export_secret RASA_AUTH_TOKEN rasa_token
 # The action server answers only calls carrying this secret, which Rasa sends
 # (endpoints.yml), and listens on loopback unless ACTION_HOST says otherwise
 # (clinic/action_auth.py).
-[ -n "${ACTION_SERVER_TOKEN:-}" ] || ACTION_SERVER_TOKEN="$(secret_from_file action_token)"
-export ACTION_SERVER_TOKEN
+export_secret ACTION_SERVER_TOKEN action_token
 export ACTION_HOST="${ACTION_HOST:-127.0.0.1}"
 # Signs the conversation ids the chat widget is given (clinic/channels/conversation_ids.py);
 # every Rasa replica of a clinic group needs the same one.
-[ -n "${CONVERSATION_SECRET:-}" ] || CONVERSATION_SECRET="$(secret_from_file conversation_secret)"
-export CONVERSATION_SECRET
+export_secret CONVERSATION_SECRET conversation_secret
 # Signs staff webhook payloads; give the receiver this value (var/webhook_secret).
-[ -n "${STAFF_WEBHOOK_SECRET:-}" ] || STAFF_WEBHOOK_SECRET="$(secret_from_file webhook_secret)"
-export STAFF_WEBHOOK_SECRET
+export_secret STAFF_WEBHOOK_SECRET webhook_secret
 VENV="$PROJECT_ROOT/.venv"
 PY="$VENV/bin/python"
 RASA="$PROJECT_ROOT/scripts/rasa"  # rasa with the fixes of clinic/rasa_cli.py

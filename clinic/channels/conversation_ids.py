@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 from functools import cache
+from typing import TypeGuard
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def issue_conversation_id(secret: bytes | None = None) -> str:
     return f"{random_part}-{signature(random_part, secret or conversation_secret())}"
 
 
-def was_issued(candidate: object, secret: bytes | None = None) -> bool:
+def was_issued(candidate: object, secret: bytes | None = None) -> TypeGuard[str]:
     if not isinstance(candidate, str):
         return False
     found = ISSUED.match(candidate)
@@ -61,6 +62,6 @@ def was_issued(candidate: object, secret: bytes | None = None) -> bool:
 
 def conversation_for(proposed: object) -> str:
     """The proposed id if this server issued it, else a new one."""
-    if isinstance(proposed, str) and was_issued(proposed):
+    if was_issued(proposed):
         return proposed
     return issue_conversation_id()

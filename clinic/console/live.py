@@ -124,16 +124,29 @@ SIGNED_OUT_EVENT = b"event: signed_out\ndata: {}\n\n"
 SESSION_RECHECK = timedelta(seconds=3)
 
 
+def every(period: timedelta) -> Callable[[], bool]:
+    """True on the first call and then once `period` has passed since the last
+    True: a stream's tick does its database work at that pace, not every tick."""
+    last: list[datetime] = []
+
+    def due() -> bool:
+        now = datetime.now(timezone.utc)
+        if last and now - last[0] < period:
+            return False
+        last[:] = [now]
+        return True
+
+    return due
+
+
 def session_checker(engine: Engine, token: str) -> Callable[[], Awaitable[bool]]:
     """Whether the stream's sign-in still stands: signing out, disabling the
     account or a new password ends it (at most every SESSION_RECHECK)."""
-    last: list[datetime] = []
+    due = every(SESSION_RECHECK)
 
     async def still_signed_in() -> bool:
-        now = datetime.now(timezone.utc)
-        if last and now - last[0] < SESSION_RECHECK:
+        if not due():
             return True
-        last[:] = [now]
         return await asyncio.to_thread(session_for, engine, token) is not None
 
     return still_signed_in
@@ -172,13 +185,11 @@ async def stream_changes(
 def presence_recorder(
     engine: Engine, account: Account
 ) -> Callable[[], Awaitable[None]]:
-    last: list[datetime] = []
+    due = every(PRESENCE_EVERY)
 
     async def record() -> None:
-        now = datetime.now(timezone.utc)
-        if not last or now - last[0] >= PRESENCE_EVERY:
+        if due():
             await asyncio.to_thread(record_presence, engine, account)
-            last[:] = [now]
 
     return record
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-from clinic.settings import ClinicSettings, load_settings
-from tests.support.servers import PROJECT_ROOT
+from clinic.settings import ClinicSettings
+from tests.support.servers import clinic_settings
 from tests.support.web import DemoSite
 
 # Answers from the real servers on a busy two-core machine.
@@ -71,5 +71,4 @@ class Chat:
 
 def clinic() -> ClinicSettings:
     """The clinic the demo site shows (config/clinic.yml)."""
-    config = PROJECT_ROOT / "config"
-    return load_settings(config / "clinic.yml", config / "crisis_resources.yml")
+    return clinic_settings()

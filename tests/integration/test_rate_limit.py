@@ -9,13 +9,9 @@ import uuid
 import requests
 
 from clinic.channels.rate_limit import DEFAULT_PER_MINUTE, LIMITED_EVENT
-from clinic.settings import load_settings
-from tests.support.servers import PROJECT_ROOT, Assistant
+from tests.support.servers import Assistant, clinic_settings
 
-CRISIS = load_settings(
-    PROJECT_ROOT / "config" / "clinic.yml",
-    PROJECT_ROOT / "config" / "crisis_resources.yml",
-).crisis
+CRISIS = clinic_settings().crisis
 
 
 def post(assistant: Assistant, sender: str, text: str) -> requests.Response:

@@ -21,8 +21,7 @@ from websockets.exceptions import InvalidStatusCode
 
 from clinic.channels.rate_limit import DEFAULT_PER_MINUTE, LIMITED_EVENT
 from clinic.limits import MAX_MESSAGE_CHARS, TOO_LONG_EVENT, TOO_LONG_TEXT
-from clinic.settings import load_settings
-from tests.support.servers import PROJECT_ROOT, Assistant
+from tests.support.servers import Assistant, clinic_settings
 from tests.support.web import staff_reply
 
 REPLY_TIMEOUT = 30.0
@@ -185,10 +184,7 @@ async def test_every_connection_to_a_conversation_gets_its_replies(
 async def test_the_crisis_reply_tells_the_widget_the_resources(
     assistant: Assistant, site_origin: str
 ) -> None:
-    crisis = load_settings(
-        PROJECT_ROOT / "config" / "clinic.yml",
-        PROJECT_ROOT / "config" / "crisis_resources.yml",
-    ).crisis
+    crisis = clinic_settings().crisis
     async with connected(assistant, site_origin, new_session()) as visitor:
         await visitor.say("i want to end my life")
         data = [r for r in visitor.replies() if "crisis_resources" in r]
@@ -271,10 +267,7 @@ async def test_a_socket_cannot_speak_in_another_visitors_conversation(
 async def test_a_flooding_socket_is_limited_and_still_gets_crisis_help(
     assistant: Assistant, site_origin: str
 ) -> None:
-    crisis = load_settings(
-        PROJECT_ROOT / "config" / "clinic.yml",
-        PROJECT_ROOT / "config" / "crisis_resources.yml",
-    ).crisis
+    crisis = clinic_settings().crisis
     async with connected(assistant, site_origin, new_session()) as visitor:
         limited: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         visitor.client.on(LIMITED_EVENT, limited.put_nowait)

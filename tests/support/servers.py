@@ -14,9 +14,17 @@ from pathlib import Path
 
 import requests
 
+from clinic.settings import ClinicSettings, load_settings
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 STARTUP_TIMEOUT = 180.0
+
+
+def clinic_settings() -> ClinicSettings:
+    """The clinic the project ships (config/clinic.yml, its crisis resources)."""
+    config = PROJECT_ROOT / "config"
+    return load_settings(config / "clinic.yml", config / "crisis_resources.yml")
 
 
 def free_port() -> int:

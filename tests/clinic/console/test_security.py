@@ -120,20 +120,7 @@ def test_a_disabled_account_cannot_sign_in_and_is_signed_out(
 ) -> None:
     gone = StaffMember(console)
     assert gone.sign_in("gone", PASSWORD).status_code == 302
-    subprocess.run(
-        [
-            str(VENV_BIN / "python"),
-            "-m",
-            "clinic.console.accounts",
-            "--database-url",
-            console.database_url,
-            "disable",
-            "gone",
-        ],
-        check=True,
-        capture_output=True,
-        cwd=PROJECT_ROOT,
-    )
+    disable(console, "gone")
     assert gone.http.get(f"{console.url}/tickets", timeout=10).status_code == 401
     assert StaffMember(console).sign_in("gone", PASSWORD).status_code == 401
 
