@@ -1,5 +1,5 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: retrain rollback check-content run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets staff clean widget test-browser screenshots widget-figures
+.PHONY: retrain rollback check-content run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets privacy purge staff clean widget test-browser screenshots widget-figures
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
@@ -51,6 +51,12 @@ bookings:   ## staff tool for booking requests: make bookings ARGS="list --statu
 
 tickets:    ## staff tool for call-back tickets: make tickets ARGS="list --status all"
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.handoff.cli $(or $(ARGS),list)'
+
+privacy:    ## retention and visitors' rights: make privacy ARGS="purge --dry-run" | "export BK-ABC234 --by alex" | "erase ..."
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.privacy $(or $(ARGS),purge --dry-run)'
+
+purge:      ## delete records past their retention period (config/clinic.yml retention:); run it daily
+	bash -c 'source scripts/env.sh && "$$PY" -m clinic.privacy purge'
 
 staff:      ## staff console accounts: make staff ARGS="create dana --name Dana --role admin"
 	bash -c 'source scripts/env.sh && "$$PY" -m clinic.console.accounts $(or $(ARGS),list)'

@@ -21,6 +21,7 @@ from clinic.action_auth import guard_action_server
 from clinic.action_results import ActionResultValidator
 from clinic.deferred_imports import DeferredImports
 from clinic.limits import MAX_REQUEST_BYTES
+from clinic.log_privacy import keep_visitor_text_out_of_logs
 
 #: Rasa modules that import TensorFlow at their top but whose functions only
 #: training and the TensorFlow models call. Serving this project's model never
@@ -311,6 +312,7 @@ def freeze_once_actions_are_registered() -> None:
 
 
 def apply_fixes() -> None:
+    keep_visitor_text_out_of_logs()
     defer_tensorflow()
     read_training_graph_on_use()
     validate_action_results_compiled()

@@ -17,7 +17,13 @@ from urllib.parse import urlencode
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from clinic.console import content_pages, live, review_pages, training_pages
+from clinic.console import (
+    content_pages,
+    live,
+    privacy_pages,
+    review_pages,
+    training_pages,
+)
 from clinic.console.config import ConsoleConfig
 from clinic.console.conversation import transcript
 from clinic.console.handoffs import HandoffError, Handoffs, handoff_status_text
@@ -434,7 +440,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
     )
     app[THROTTLE] = SignInLimits()
     app.add_routes(routes)
-    for pages in (content_pages, review_pages, training_pages):
+    for pages in (content_pages, review_pages, training_pages, privacy_pages):
         app.add_routes(pages.routes)
     app.router.add_static("/static/", HERE / "static")
     app.cleanup_ctx.append(background_sweeper)

@@ -1,0 +1,1 @@
+"""Retention, export and erasure of visitors' data (docs/privacy.md)."""
