@@ -47,6 +47,7 @@ from clinic.safety.phrases import (
     CONTEXT_KINDS,
     CURRENT,
     FIGURATIVE,
+    NEGATED,
     OVER,
     CrisisPhrase,
     compile_phrase,
@@ -64,6 +65,7 @@ SUICIDE_TOPIC_NORMS = frozenset(
 )
 PHRASES_FILE_KEY = "phrases_file"
 CLOSE_CALL_KEY = "close_call_confidence"
+TOP_FLOOR_KEY = "top_crisis_floor"
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,13 @@ def says_risk_is_over(context: dict[str, list[Span]]) -> bool:
     """Risk that is over, and nothing about now ("now" in "safe now" is not)."""
     now = [span for span in context[CURRENT] if not within(span, context[OVER])]
     return bool(context[OVER]) and not now
+
+
+def speaks_of_now(context: dict[str, list[Span]]) -> bool:
+    """Words about now outside what is over or denied: "I'm not suicidal
+    now" still counts, since a denial of risk now is not trusted alone."""
+    settled = context[OVER] + context[NEGATED]
+    return any(not within(span, settled) for span in context[CURRENT])
 
 
 def mentions_suicide(doc: Doc) -> bool:
@@ -185,13 +194,23 @@ def is_impersonal_question(doc: Doc) -> bool:
     )
 
 
-def classifier_top_is_crisis(message: Message) -> bool:
+def classifier_top_is_crisis(message: Message, floor: float = 0.0) -> bool:
+    """``crisis`` is the classifier's first reading, with at least ``floor``.
+
+    Its probabilities are normalised over every label, so a message nothing
+    fits (a story about a calm morning) can come out with crisis on top at 0.3:
+    the floor keeps that from counting as the classifier's word.
+    """
     ranking = [
         entry
         for entry in message.get(INTENT_RANKING_KEY) or []
         if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
     ]
-    return bool(ranking) and ranking[0].get(INTENT_NAME_KEY) == CRISIS
+    return (
+        bool(ranking)
+        and ranking[0].get(INTENT_NAME_KEY) == CRISIS
+        and float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= floor
+    )
 
 
 def crisis_confidence(message: Message) -> float:
@@ -234,11 +253,16 @@ class CrisisDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {PHRASES_FILE_KEY: "config/crisis_phrases.yml", CLOSE_CALL_KEY: 0.4}
+        return {
+            PHRASES_FILE_KEY: "config/crisis_phrases.yml",
+            CLOSE_CALL_KEY: 0.4,
+            TOP_FLOOR_KEY: 0.0,
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._phrases_file = Path(config[PHRASES_FILE_KEY])
         self._close_call = float(config[CLOSE_CALL_KEY])
+        self._top_floor = float(config.get(TOP_FLOOR_KEY, 0.0))
         self._matcher: Matcher | None = None
         self._context_matcher: Matcher | None = None
 
@@ -294,15 +318,22 @@ class CrisisDetector(GraphComponent):
         # Context is read only for a message a crisis phrase matches: most
         # messages match none, and this runs on every one.
         context = self._context_of(doc, nlp) if matches else {}
-        categories = self.categories_outside(matches, context.get(FIGURATIVE, []), nlp)
+        figurative = context.get(FIGURATIVE, [])
+        categories = self.categories_outside(matches, figurative, nlp)
         classifier_says_crisis = (
-            classifier_top_is_crisis(message)
+            classifier_top_is_crisis(message, self._top_floor)
             or crisis_confidence(message) >= self._close_call
         )
         if categories:
-            if says_risk_is_over(context) and not classifier_says_crisis:
-                return Detection("past", categories)
-            return Detection("phrase", categories)
+            denied = figurative + context.get(NEGATED, [])
+            said = self.categories_outside(matches, denied, nlp)
+            if classifier_says_crisis:
+                return Detection("phrase", categories)
+            if said and not says_risk_is_over(context):
+                return Detection("phrase", categories)
+            if not said and speaks_of_now(context):
+                return Detection("phrase", categories)
+            return Detection("past", categories)
         if classifier_says_crisis and not is_impersonal_question(doc):
             return Detection("classifier", ())
         return None

@@ -48,8 +48,14 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
 
 # Phrases that put a crisis phrase's words in context (the "context:" section):
 # figurative speech ("shooting myself in the foot"), risk that is over ("years
-# ago", "went away") and risk that is now ("tonight", "again").
-FIGURATIVE, OVER, CURRENT = CONTEXT_KINDS = ("figurative", "over", "current")
+# ago", "went away"), risk that is now ("tonight", "again") and risk denied ("I
+# have never been suicidal").
+FIGURATIVE, OVER, CURRENT, NEGATED = CONTEXT_KINDS = (
+    "figurative",
+    "over",
+    "current",
+    "negated",
+)
 
 
 def read_context_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:

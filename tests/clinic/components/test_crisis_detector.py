@@ -167,6 +167,79 @@ def test_a_top_crisis_reading_counts_even_below_the_close_call_level(
     assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
 
 
+def test_a_top_crisis_reading_below_the_floor_is_not_the_classifiers_word(
+    nlp: Language,
+) -> None:
+    floored = CrisisDetector(
+        {
+            "phrases_file": str(PHRASES),
+            "close_call_confidence": 0.5,
+            "top_crisis_floor": 0.35,
+        }
+    )
+    text = "when I wake up I am calm, and they give me diet pepsi"
+    low = parsed(nlp, text, [("crisis", 0.3), ("faq", 0.25)])
+    assert run(floored, nlp, low).get(CRISIS_DETECTION) is None
+    high = parsed(nlp, text, [("crisis", 0.36), ("faq", 0.25)])
+    assert run(floored, nlp, high).get(CRISIS_DETECTION)["source"] == "classifier"
+
+
+DENIED = [
+    "I have never been suicidal, but I have been depressed. Is ketamine for me?",
+    "Effexor has lifted me, I don't get suicidal thoughts and I can get out of bed",
+    "No, I wasn't trying to kill myself, I took too many by mistake years back",
+]
+
+
+@pytest.mark.parametrize("text", DENIED)
+def test_a_denied_phrase_gets_the_answer_with_the_crisis_line(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    result = run(detector, nlp, parsed(nlp, text, [("faq", 0.8), ("crisis", 0.1)]))
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(MENTIONS_SUICIDE) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Another phrase beside the denied one still counts.
+        "I'm not suicidal, I just want to die",
+        "I wasn't trying to kill myself then, but I am going to tonight",
+        # A denial of risk now is not trusted alone.
+        "im not suicidal right now",
+        "I've never been more suicidal than I am today",
+    ],
+)
+def test_a_denial_does_not_cover_risk_said_beside_it(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    message = parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)])
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+
+
+def test_a_denial_is_crisis_when_the_classifier_reads_crisis(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(nlp, DENIED[0], [("crisis", 0.6), ("faq", 0.3)])
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("my husband took all his pills and he's not breathing", True),
+        ("my son can't breathe and he won't wake up", True),
+        ("halfway through I couldn't breathe for a second, is that normal", False),
+    ],
+)
+def test_not_breathing_is_an_emergency_for_someone_else(
+    detector: CrisisDetector, nlp: Language, text: str, crisis: bool
+) -> None:
+    message = parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)])
+    assert (run(detector, nlp, message).get(INTENT)["name"] == "crisis") is crisis
+
+
 PAST = "I attempted suicide back in 2015 and have been stable for years, can I apply"
 
 
@@ -209,7 +282,7 @@ def test_a_figure_of_speech_is_not_a_crisis_phrase(
 
 def test_every_context_phrase_compiles(nlp: Language) -> None:
     kinds = {phrase.category for phrase in read_context_phrases(PHRASES)}
-    assert kinds == {"figurative", "over", "current"}
+    assert kinds == {"figurative", "over", "current", "negated"}
     assert len(build_context_matcher(nlp, PHRASES)) == len(kinds)
 
 
