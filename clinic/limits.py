@@ -11,6 +11,12 @@ MAX_MESSAGE_CHARS = 64_000
 # A message of MAX_MESSAGE_CHARS characters JSON-escaped (\uXXXX, surrogate
 # pairs) fits with room to spare; Rasa's own default would take 100 MB.
 MAX_REQUEST_BYTES = 1_048_576
+# The action server is sent a conversation's whole tracker on every custom
+# action: every message with its parse, as JSON (up to six bytes a character).
+# At 1 MB a conversation with two maximum-size messages could no longer book or
+# ask for a person (found by tests/integration/test_fuzz.py); it listens on
+# loopback only, behind a token (clinic/action_auth.py).
+MAX_ACTION_REQUEST_BYTES = 64 * 1_048_576
 TOO_LONG_EVENT = "message_too_long"
 TOO_LONG_TEXT = (
     "Sorry, that message is too long for me to read. Could you send a shorter "

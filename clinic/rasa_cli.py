@@ -20,7 +20,7 @@ from typing import Any
 from clinic.action_auth import guard_action_server
 from clinic.action_results import ActionResultValidator
 from clinic.deferred_imports import DeferredImports
-from clinic.limits import MAX_REQUEST_BYTES
+from clinic.limits import MAX_ACTION_REQUEST_BYTES, MAX_REQUEST_BYTES
 from clinic.log_privacy import keep_visitor_text_out_of_logs
 
 #: Rasa modules that import TensorFlow at their top but whose functions only
@@ -322,14 +322,17 @@ def apply_fixes() -> None:
     run_prediction_graph_in_order()
 
 
-def limit_request_bodies() -> None:
+def limit_request_bodies(arguments: list[str]) -> None:
     """Sanic reads SANIC_* settings from the environment when Rasa creates its
-    app: bodies over MAX_REQUEST_BYTES get 413 before they are read."""
-    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(MAX_REQUEST_BYTES))
+    app: bodies over the limit get 413 before they are read. The action server
+    takes whole trackers from the Rasa server, the Rasa server single messages."""
+    action_server = arguments[:2] == ["run", "actions"]
+    limit = MAX_ACTION_REQUEST_BYTES if action_server else MAX_REQUEST_BYTES
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(limit))
 
 
 def main() -> None:
-    limit_request_bodies()
+    limit_request_bodies(sys.argv[1:])
     apply_fixes()
     if sys.argv[1:3] == ["run", "actions"]:
         guard_action_server()

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from clinic.limits import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, TOO_LONG_TEXT
+from tests.support.conversation import Visitor
 from tests.support.servers import Assistant
 
 BAD_INPUTS = {
@@ -161,3 +162,17 @@ def test_a_maximum_size_adversarial_message_stalls_nobody(
     assert hello_response.status_code == 200 and hello_response.json()
     assert large_seconds < 2.0, f"{name}: {large_seconds:.2f} s"
     assert hello_seconds < 1.0, f"hello behind {name}: {hello_seconds:.2f} s"
+
+
+def test_long_messages_do_not_stop_a_conversations_custom_actions(
+    assistant: Assistant,
+) -> None:
+    """The action server is sent the whole conversation on every custom action:
+    after four maximum-size messages (1.5 MB as JSON each) the visitor can
+    still book (the booking form runs on the action server)."""
+    visitor = Visitor(assistant)
+    long_text = "é" * (MAX_MESSAGE_CHARS - 10)
+    for _ in range(4):
+        assert visitor.say(long_text).messages
+    reply = visitor.say("i'd like to book a consultation")
+    assert visitor.active_loop() == "booking_form", reply.responses

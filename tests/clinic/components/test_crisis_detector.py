@@ -178,10 +178,40 @@ def test_a_top_crisis_reading_below_the_floor_is_not_the_classifiers_word(
         }
     )
     text = "when I wake up I am calm, and they give me diet pepsi"
-    low = parsed(nlp, text, [("crisis", 0.3), ("faq", 0.25)])
-    assert run(floored, nlp, low).get(CRISIS_DETECTION) is None
+    low = run(floored, nlp, parsed(nlp, text, [("crisis", 0.3), ("faq", 0.25)]))
+    assert low.get(CRISIS_DETECTION) is None
+    assert low.get(INTENT)["name"] == "faq", "the next reading, not crisis"
     high = parsed(nlp, text, [("crisis", 0.36), ("faq", 0.25)])
     assert run(floored, nlp, high).get(CRISIS_DETECTION)["source"] == "classifier"
+
+
+@pytest.mark.parametrize("junk", ["i", "4\x1ci", "ñÛä ºàÛ", "\U000a0bb6\U00042a5e"])
+def test_no_words_to_read_is_no_crisis_on_the_classifiers_word(
+    nlp: Language, junk: str
+) -> None:
+    detector = CrisisDetector(
+        {
+            "phrases_file": str(PHRASES),
+            "close_call_confidence": 0.5,
+            "fallback_threshold": 0.2,
+        }
+    )
+    message = parsed(nlp, junk, [("crisis", 0.9), ("inform", 0.1)])
+    result = run(detector, nlp, message)
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(INTENT)["name"] == "nlu_fallback", "inform at 0.1 is a guess"
+
+
+@pytest.mark.parametrize(
+    "misspelt",
+    ["evryone wud be beter off wthout me", "cant do this any mroe. endign it"],
+)
+def test_misspelt_words_are_words_to_read(nlp: Language, misspelt: str) -> None:
+    detector = CrisisDetector(
+        {"phrases_file": str(PHRASES), "close_call_confidence": 0.5}
+    )
+    message = parsed(nlp, misspelt, [("crisis", 0.9), ("faq", 0.1)])
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
 
 
 DENIED = [

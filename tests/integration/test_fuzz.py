@@ -1,0 +1,380 @@
+"""Fuzzing by volume (issue 24): over 10,000 generated messages and requests
+through the real REST and socket.io channels and the staff console's forms.
+
+Hypothesis generates them from fixed seeds (``derandomize``): random Unicode
+(lone surrogates included), control characters, adversarial markup up to the
+maximum message size, bodies that are not UTF-8 or not JSON, JSON of every
+wrong shape. Nothing may give a 5xx or a traceback; a visitor saying "hello"
+meanwhile is answered promptly; the Rasa server's memory stays flat. The rate
+limit is off on this server (as for the benchmarks) so that every message goes
+through the whole pipeline; tests/integration/test_rate_limit.py covers it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clinic.limits import MAX_MESSAGE_CHARS
+from tests.clinic.console.conftest import PASSWORD
+from tests.support.live_chat import (
+    Console,
+    StaffMember,
+    console_server,
+    create_staff_account,
+)
+from tests.support.servers import (
+    Assistant,
+    action_server,
+    base_environment,
+    migrate,
+    rasa_server,
+)
+
+REST_MESSAGES = 3000
+REST_SHAPES = 1500
+REST_BYTES = 1000
+REST_MARKUP = 700
+SOCKET_MESSAGES = 2000
+SOCKET_SHAPES = 500
+CONSOLE_REQUESTS = 1500
+# Reached together: at least 10,000.
+TOTAL = (
+    REST_MESSAGES
+    + REST_SHAPES
+    + REST_BYTES
+    + REST_MARKUP
+    + SOCKET_MESSAGES
+    + SOCKET_SHAPES
+    + CONSOLE_REQUESTS
+)
+MAX_HELLO_SECONDS = 2.0
+MAX_MEMORY_GROWTH_MB = 120
+SENDERS = 300  # conversations the fuzz messages are spread over
+
+
+def fuzz_settings(examples: int) -> Any:
+    return settings(
+        max_examples=examples,
+        derandomize=True,  # the same examples on every run
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+# --- what is generated -----------------------------------------------------------
+
+any_text = st.text(st.characters(codec=None), max_size=400)
+control_text = st.text(
+    st.characters(max_codepoint=0x9F, categories=["Cc", "Zs", "Ll"]), max_size=300
+)
+emoji_text = st.text(st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF))
+visitor_text = st.one_of(
+    any_text,
+    control_text,
+    emoji_text,
+    st.sampled_from(["", " ", "\n", "hello", "how much is it", "\x00", "\ufeff"]),
+)
+TAGS = ["<script>", "<style>", "<!--", "<iframe src=x>", "<a href='javascript:x'>"]
+
+
+@st.composite
+def markup(draw: st.DrawFn) -> str:
+    """Adversarial markup, up to the largest message read whole."""
+    tag = draw(st.sampled_from(TAGS))
+    inner = draw(st.text(max_size=40))
+    size = draw(st.sampled_from([10, 1_000, 20_000, MAX_MESSAGE_CHARS]))
+    return ((tag + inner) * (size // max(1, len(tag + inner)) + 1))[:size]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | any_text,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(any_text, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+wrong_shapes = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"sender": json_values, "message": json_values}),
+    st.fixed_dictionaries({"message": visitor_text}),
+    st.fixed_dictionaries(
+        {"sender": st.text(min_size=100, max_size=6000), "message": visitor_text}
+    ),
+)
+
+
+# --- the servers -----------------------------------------------------------------
+
+
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+class HelloProbe:
+    """Another visitor who says "hello" every second while the fuzz runs."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.latencies = url, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        sender = f"probe-{uuid.uuid4().hex[:8]}"
+        while not self._stop.wait(1.0):
+            started = time.monotonic()
+            response = requests.post(
+                f"{self.url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": "hello"},
+                timeout=30,
+            )
+            response.raise_for_status()
+            assert response.json(), "hello got no reply"
+            self.latencies.append(time.monotonic() - started)
+
+    def __enter__(self) -> HelloProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def fuzzed(
+    model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Assistant, HelloProbe, dict[str, float]]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'clinic.db'}"
+    migrate(url)
+    env = {**base_environment(url), "RATE_LIMIT_PER_MINUTE": "0"}
+    with (
+        action_server(env, server_logs) as action_url,
+        rasa_server(model_path, env, server_logs, action_url) as running,
+    ):
+        for text in ("hello", "how much does it cost", "x" * 5000):
+            running.send("warm-up", text)
+        memory = {"start": rss_mb(running.pid)}
+        with HelloProbe(running.url) as probe:
+            yield running, probe, memory
+        memory["end"] = rss_mb(running.pid)
+
+
+senders = itertools.cycle([f"fuzz-{n}" for n in range(SENDERS)])
+counted = {"requests": 0}
+
+
+def no_server_error(response: requests.Response) -> None:
+    counted["requests"] += 1
+    assert response.status_code < 500, response.text[:500]
+    assert "Traceback" not in response.text
+
+
+def post_rest(assistant: Assistant, **kwargs: Any) -> requests.Response:
+    return requests.post(
+        f"{assistant.url}/webhooks/rest/webhook",
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+        **kwargs,
+    )
+
+
+# --- REST --------------------------------------------------------------------------
+
+
+@fuzz_settings(REST_MESSAGES)
+@given(text=visitor_text)
+def test_rest_messages(fuzzed: tuple, text: str) -> None:
+    assistant, _, _ = fuzzed
+    body = json.dumps({"sender": next(senders), "message": text})
+    response = post_rest(assistant, data=body.encode("utf-8", "surrogatepass"))
+    no_server_error(response)
+
+
+@fuzz_settings(REST_SHAPES)
+@given(payload=wrong_shapes)
+def test_rest_bodies_of_the_wrong_shape(fuzzed: tuple, payload: Any) -> None:
+    assistant, _, _ = fuzzed
+    no_server_error(post_rest(assistant, data=json.dumps(payload).encode()))
+
+
+@fuzz_settings(REST_BYTES)
+@given(body=st.binary(max_size=3000))
+def test_rest_bodies_that_are_not_json(fuzzed: tuple, body: bytes) -> None:
+    assistant, _, _ = fuzzed
+    no_server_error(post_rest(assistant, data=body))
+
+
+@fuzz_settings(REST_MARKUP)
+@given(text=markup())
+def test_rest_adversarial_markup(fuzzed: tuple, text: str) -> None:
+    assistant, _, _ = fuzzed
+    body = {"sender": next(senders), "message": text}
+    no_server_error(post_rest(assistant, data=json.dumps(body).encode()))
+
+
+# --- socket.io -----------------------------------------------------------------------
+
+
+class FuzzSocket:
+    def __init__(self, url: str) -> None:
+        self.replies = 0
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("bot_uttered", self._replied)
+        confirmed = threading.Event()
+        issued: dict[str, str] = {}
+
+        def on_confirm(session_id: str) -> None:
+            issued["id"] = session_id
+            confirmed.set()
+
+        self.client.on("session_confirm", on_confirm)
+        self.client.connect(url, transports=["polling"])
+        self.client.emit("session_request", {"session_id": None})
+        assert confirmed.wait(10), "no session issued"
+        self.session_id = issued["id"]
+
+    def _replied(self, _: Any) -> None:
+        self.replies += 1
+
+
+@pytest.fixture(scope="module")
+def sockets(fuzzed: tuple) -> Iterator[list[FuzzSocket]]:
+    assistant, _, _ = fuzzed
+    opened = [FuzzSocket(assistant.url) for _ in range(5)]
+    yield opened
+    for each in opened:
+        each.client.disconnect()
+
+
+socket_turn = itertools.cycle(range(5))
+
+
+@fuzz_settings(SOCKET_MESSAGES)
+@given(text=st.one_of(visitor_text, markup()))
+def test_socketio_messages(sockets: list[FuzzSocket], text: str) -> None:
+    visitor = sockets[next(socket_turn)]
+    before = visitor.replies
+    visitor.client.emit(
+        "user_uttered", {"message": text, "session_id": visitor.session_id}
+    )
+    counted["requests"] += 1
+    deadline = time.monotonic() + 30
+    while visitor.replies == before and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert visitor.replies > before, f"no reply to {text[:80]!r}"
+
+
+@fuzz_settings(SOCKET_SHAPES)
+@given(payload=wrong_shapes)
+def test_socketio_payloads_of_the_wrong_shape(
+    sockets: list[FuzzSocket], payload: Any
+) -> None:
+    visitor = sockets[next(socket_turn)]
+    visitor.client.emit("user_uttered", payload)
+    counted["requests"] += 1
+    assert visitor.client.connected
+
+
+def test_every_socket_still_talks(sockets: list[FuzzSocket]) -> None:
+    for visitor in sockets:
+        before = visitor.replies
+        visitor.client.emit(
+            "user_uttered", {"message": "hello", "session_id": visitor.session_id}
+        )
+        deadline = time.monotonic() + 10
+        while visitor.replies == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert visitor.replies > before
+
+
+# --- the staff console's forms ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def admin(fuzzed: tuple, server_logs: Path) -> Iterator[StaffMember]:
+    assistant, _, _ = fuzzed
+    create_staff_account(assistant.database_url, "fuzz-admin", "Fay", PASSWORD, "admin")
+    env = base_environment(assistant.database_url)
+    with console_server(env, assistant.url, assistant.token, server_logs) as running:
+        member = StaffMember(running)
+        assert member.sign_in("fuzz-admin", PASSWORD).status_code == 302
+        yield member
+
+
+def console_url(console: Console, path: str) -> str:
+    return f"{console.url}{path}"
+
+
+FORMS = [
+    ("post", "/tickets/{key}/note", ("text",)),
+    ("post", "/tickets/{key}/status", ("status", "note")),
+    ("post", "/bookings/{key}/status", ("status", "note")),
+    ("post", "/crisis/{number}/status", ("status",)),
+    ("post", "/presence", ("available",)),
+    ("post", "/review/ignore", ("item",)),
+    ("post", "/privacy/export", ("key",)),
+    ("post", "/privacy/erase", ("key", "confirm")),
+    ("get", "/privacy", ("key",)),
+    ("get", "/conversations/{key}", ()),
+    ("get", "/tickets/{key}", ()),
+    ("get", "/bookings", ("status",)),
+]
+field_text = st.one_of(any_text, control_text, markup(), st.text(max_size=20))
+
+
+@fuzz_settings(CONSOLE_REQUESTS)
+@given(
+    form=st.sampled_from(FORMS),
+    key=st.text(st.characters(codec="utf-8"), min_size=1, max_size=300),
+    number=st.integers(min_value=0, max_value=2**63),
+    values=st.lists(field_text, min_size=3, max_size=3),
+)
+def test_console_forms(
+    admin: StaffMember, form: tuple, key: str, number: int, values: list[str]
+) -> None:
+    method, path, fields = form
+    path = path.format(key=requests.utils.quote(key, safe=""), number=number)
+    data = dict(zip(fields, values, strict=False))
+    if method == "post":
+        response = admin.post(path, **data)
+    else:
+        response = admin.http.get(
+            console_url(admin.console, path), params=data, timeout=30
+        )
+    no_server_error(response)
+
+
+# --- after it all ------------------------------------------------------------------------
+
+
+def test_other_visitors_were_answered_promptly_throughout(fuzzed: tuple) -> None:
+    _, probe, _ = fuzzed
+    assert len(probe.latencies) > 30, "the probe ran beside the fuzz"
+    assert max(probe.latencies) < MAX_HELLO_SECONDS, sorted(probe.latencies)[-5:]
+
+
+def test_over_ten_thousand_were_sent(fuzzed: tuple) -> None:
+    assert TOTAL >= 10_000
+    assert counted["requests"] >= 10_000, counted
+
+
+def test_memory_stayed_flat(fuzzed: tuple) -> None:
+    assistant, _, memory = fuzzed
+    growth = rss_mb(assistant.pid) - memory["start"]
+    assert growth < MAX_MEMORY_GROWTH_MB, f"{memory['start']:.0f} MB + {growth:.0f}"
