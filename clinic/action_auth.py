@@ -9,9 +9,10 @@ which endpoints.yml makes Rasa send.
 
 from __future__ import annotations
 
-import hmac
 import os
 from typing import Any
+
+from clinic.secret_match import secret_matches
 
 TOKEN_VARIABLE = "ACTION_SERVER_TOKEN"
 HOST_VARIABLE = "ACTION_HOST"
@@ -35,8 +36,7 @@ def action_token() -> str:
 
 
 def is_authorised(header: str | None, token: str) -> bool:
-    expected = f"Bearer {token}".encode()
-    return hmac.compare_digest((header or "").encode(), expected)
+    return secret_matches(header, f"Bearer {token}")
 
 
 def require_token(app: Any, token: str) -> None:

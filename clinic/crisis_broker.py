@@ -8,6 +8,12 @@ the Rasa process means a crisis is flagged even when the action server is down.
 The alert never depends on the database: when the row cannot be written, the
 flag is kept aside in a local file (``clinic/crisis_spool.py``) and staff are
 alerted all the same; the flag reaches the database once it is back.
+
+Repeated flags from one conversation within ``repeat_alert_minutes`` (endpoints.yml,
+10 by default) send one alert: a visitor in distress often writes several
+messages in a row, and one page per message buries staff. Each flag is still
+stored and shown in the console, marked with the flag whose alert covers it; a
+new alert goes out once the window has passed, or if the earlier alert failed.
 ``publish`` never raises: a storage or network problem must not turn a reply
 that was already sent to the visitor into an error.
 """
@@ -20,6 +26,7 @@ import os
 import time
 from asyncio import AbstractEventLoop
 from collections.abc import Coroutine
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -37,10 +44,17 @@ from clinic.crisis_spool import (
 )
 from clinic.intent_names import CRISIS
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
-from clinic.store.crisis_flags import CrisisFlag, mark_notification, record_crisis_flag
+from clinic.store.crisis_flags import (
+    CrisisFlag,
+    covering_alert,
+    mark_notification,
+    record_crisis_flag,
+)
 from clinic.store.db import default_engine
 
 logger = logging.getLogger(__name__)
+
+REPEAT_ALERT_WINDOW = timedelta(minutes=10)
 
 
 def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
@@ -139,6 +153,27 @@ def store_or_keep_aside(flag: CrisisFlag) -> int | None:
     return None
 
 
+def already_alerted(flag: CrisisFlag, flag_id: int | None, window: timedelta) -> bool:
+    """Whether an earlier flag's alert covers this one. When in doubt (the flag
+    is kept aside, the database fails) it does not: a second alert costs little."""
+    if flag_id is None or window <= timedelta(0):
+        return False
+    try:
+        covering = covering_alert(default_engine(), flag, flag_id, window)
+    except Exception as error:
+        logger.error(
+            "crisis flag %s: earlier alerts not checked (%s); alerting",
+            flag.reference,
+            type(error).__name__,
+        )
+        return False
+    if covering is not None:
+        logger.info(
+            "crisis flag %s: covered by the alert of %s", flag.reference, covering
+        )
+    return covering is not None
+
+
 def start(coroutine: Coroutine[Any, Any, None]) -> None:
     try:
         run_in_background(coroutine)
@@ -150,11 +185,15 @@ class CrisisFlagBroker(EventBroker):
     """Event broker that records and announces crisis messages."""
 
     def __init__(
-        self, notifier: StaffNotifier, retry_seconds: float = RETRY_SECONDS
+        self,
+        notifier: StaffNotifier,
+        retry_seconds: float = RETRY_SECONDS,
+        repeat_window: timedelta = REPEAT_ALERT_WINDOW,
     ) -> None:
         self._notifier = notifier
         self._retry_seconds = retry_seconds
         self._next_retry = 0.0
+        self._repeat_window = repeat_window
 
     @classmethod
     async def from_endpoint_config(
@@ -162,13 +201,20 @@ class CrisisFlagBroker(EventBroker):
         broker_config: EndpointConfig,
         event_loop: AbstractEventLoop | None = None,
     ) -> CrisisFlagBroker:
-        return cls(StaffNotifier.from_endpoints())
+        minutes = broker_config.kwargs.get("repeat_alert_minutes")
+        window = (
+            REPEAT_ALERT_WINDOW
+            if minutes is None
+            else timedelta(minutes=float(minutes))
+        )
+        return cls(StaffNotifier.from_endpoints(), repeat_window=window)
 
     def publish(self, event: dict[str, Any]) -> None:
         flag = crisis_flag_from_event(event)
         if flag is not None:
             flag_id = store_or_keep_aside(flag)
-            start(alert_staff(self._notifier, flag, flag_id))
+            if not already_alerted(flag, flag_id, self._repeat_window):
+                start(alert_staff(self._notifier, flag, flag_id))
         self._retry_kept_flags_now_and_then()
 
     def _retry_kept_flags_now_and_then(self) -> None:

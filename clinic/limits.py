@@ -24,3 +24,6 @@ TOO_LONG_TEXT = (
     "your local emergency number or a crisis line now."
 )
 MAX_SENDER_CHARS = 128
+# What a conversation keeps of one message once it has been read whole
+# (clinic/rasa_cli.py): the same as a crisis flag keeps.
+MAX_KEPT_MESSAGE_CHARS = 5_000

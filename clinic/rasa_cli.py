@@ -19,9 +19,15 @@ from typing import Any
 
 from clinic.action_auth import guard_action_server
 from clinic.action_results import ActionResultValidator
+from clinic.api_token import accept_the_token_in_a_header
 from clinic.deferred_imports import DeferredImports
-from clinic.limits import MAX_ACTION_REQUEST_BYTES, MAX_REQUEST_BYTES
+from clinic.limits import (
+    MAX_ACTION_REQUEST_BYTES,
+    MAX_KEPT_MESSAGE_CHARS,
+    MAX_REQUEST_BYTES,
+)
 from clinic.log_privacy import keep_visitor_text_out_of_logs
+from clinic.spacy_renewal import renew_spacy_when_grown
 
 #: Rasa modules that import TensorFlow at their top but whose functions only
 #: training and the TensorFlow models call. Serving this project's model never
@@ -250,6 +256,43 @@ def run_prediction_graph_in_order() -> None:
     rasa.core.processor.DaskGraphRunner = SequentialGraphRunner  # type: ignore[misc]
 
 
+def keep_long_messages_short_in_the_tracker() -> None:
+    """A message is read whole, then kept cut to ``MAX_KEPT_MESSAGE_CHARS``.
+
+    NLU and the crisis detector read up to 64,000 characters, but the
+    conversation keeps what it is told: a tracker is held in the server's cache,
+    stored, and sent whole to the action server on every custom action. In the
+    fuzz run ten conversations of maximum-size messages grew the Rasa server by
+    257 MB and made each of their messages take seconds. Kept cut, the text
+    staff read and the crisis flag (also cut at 5,000) lose only the tail.
+    """
+    from rasa.core.processor import MessageProcessor
+
+    rasas_own = MessageProcessor._handle_message_with_tracker
+    if getattr(rasas_own, "keeps_messages_short", False):
+        return
+
+    async def handle(self: MessageProcessor, message: Any, tracker: Any) -> None:
+        if len(message.text or "") > MAX_KEPT_MESSAGE_CHARS:
+            parse_data = message.parse_data or await self.parse_message(
+                message, tracker
+            )
+            message.text = cut_to_keep(message.text)
+            message.parse_data = {**parse_data, "text": cut_to_keep(parse_data["text"])}
+        await rasas_own(self, message, tracker)
+
+    handle.keeps_messages_short = True  # type: ignore[attr-defined]
+    MessageProcessor._handle_message_with_tracker = handle  # type: ignore[method-assign]
+
+
+def cut_to_keep(text: str | None) -> str:
+    text = text or ""
+    if len(text) <= MAX_KEPT_MESSAGE_CHARS:
+        return text
+    left_out = len(text) - MAX_KEPT_MESSAGE_CHARS
+    return f"{text[:MAX_KEPT_MESSAGE_CHARS]} […{left_out} more characters not kept]"
+
+
 def freeze_live_objects() -> None:
     """What the process holds now moved out of the collector's full passes."""
     gc.collect()
@@ -320,6 +363,11 @@ def apply_fixes() -> None:
     compare_domains_with_one_empty_domain()
     copy_the_active_loop_shallowly()
     run_prediction_graph_in_order()
+    keep_long_messages_short_in_the_tracker()
+    renew_spacy_when_grown()
+    # After defer_tensorflow: importing rasa.server before it loaded TensorFlow's
+    # training modules (and JAX) into the server, 370 MB.
+    accept_the_token_in_a_header()
 
 
 def limit_request_bodies(arguments: list[str]) -> None:

@@ -39,8 +39,9 @@ cat <<MSG
   - REST channel:     POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook
                       {"sender": "me", "message": "hello"}
   - socket.io channel: http://127.0.0.1:$RASA_PORT/socket.io
-  - HTTP API (token in var/rasa_token):
-                      POST http://127.0.0.1:$RASA_PORT/model/parse?token=\$(cat var/rasa_token)
+  - HTTP API (token in var/rasa_token, sent as a header):
+                      POST http://127.0.0.1:$RASA_PORT/model/parse
+                      X-Rasa-Token: \$(cat var/rasa_token)
   - staff console:    http://127.0.0.1:$CONSOLE_PORT  (first account:
                       make staff ARGS="create <username> --name <Name> --role admin")
   Logs: var/log/actions.log, var/log/console.log. Stop with Ctrl-C.

@@ -1,13 +1,25 @@
-"""How fast one conversation may send messages (issue 24, item 6).
+"""How fast visitors may send messages, connect and rate answers (issue 24).
 
-A flood from one conversation (a script, a stuck client) would take the
-server's time from every other visitor and, with crisis words in it, alert
-staff again and again. Each conversation may send ``per_minute`` messages in
-any 60 seconds (RATE_LIMIT_PER_MINUTE, 0 turns it off, as the benchmarks do);
-beyond that the channel answers at once without reading the message: REST with
-429, socket.io with a bot message. That answer always carries the region's
+A flood (a script, a stuck client) would take the server's time from every
+other visitor and, with crisis words in it, alert staff again and again. Each
+conversation may send RATE_LIMIT_PER_MINUTE messages in any 60 seconds (30),
+and one address RATE_LIMIT_PER_ADDRESS_PER_MINUTE (120: a clinic's waiting
+room or a family shares one address), whatever conversations it opens; one
+address may open SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE socket.io connections
+(30) and a conversation may rate RATINGS_PER_MINUTE answers (30); the demo
+site serves one address SITE_REQUESTS_PER_ADDRESS_PER_MINUTE requests (300).
+RATE_LIMIT_PER_MINUTE=0 turns every limit off, as the benchmarks do.
+
+Beyond a limit the channel answers at once without reading the message: REST
+with 429, socket.io with a bot message. That answer always carries the region's
 crisis line and emergency number, so a visitor in crisis who is being limited
 still gets crisis resources.
+
+The address is the peer's, or the last hop of X-Forwarded-For from a proxy in
+TRUSTED_PROXIES (clinic/client_address.py). Addresses in RATE_LIMIT_EXEMPT
+(127.0.0.1 and ::1 by default) have no limit per address: on one machine every
+visitor arrives from there through a proxy nobody named, and there the limit
+per conversation still holds.
 """
 
 from __future__ import annotations
@@ -16,25 +28,51 @@ import os
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from clinic.client_address import client_address, trusted_proxies
 from clinic.settings import current_settings
 
 LIMIT_VARIABLE = "RATE_LIMIT_PER_MINUTE"
 DEFAULT_PER_MINUTE = 30
+ADDRESS_VARIABLE = "RATE_LIMIT_PER_ADDRESS_PER_MINUTE"
+DEFAULT_PER_ADDRESS = 120
+CONNECTS_VARIABLE = "SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE"
+DEFAULT_CONNECTS = 30
+RATINGS_VARIABLE = "RATINGS_PER_MINUTE"
+DEFAULT_RATINGS = 30
+SITE_VARIABLE = "SITE_REQUESTS_PER_ADDRESS_PER_MINUTE"
+DEFAULT_SITE_REQUESTS = 300  # a page load is a handful of requests
+EXEMPT_VARIABLE = "RATE_LIMIT_EXEMPT"
+DEFAULT_EXEMPT = "127.0.0.1,::1"
+PROXIES_VARIABLE = "TRUSTED_PROXIES"
 WINDOW_SECONDS = 60.0
 # Conversations remembered at once; the least recently seen are forgotten first.
 MAX_TRACKED = 20_000
 LIMITED_EVENT = "rate_limited"
 
 
-def limited_text() -> str:
+MESSAGES_LIMITED = (
+    "You're sending messages faster than I can answer, so I didn't read that one. "
+    "Please wait a minute and try again."
+)
+CONNECTS_LIMITED = (
+    "Too many chats have been opened from your network in the last minute. The "
+    "chat will try again in a minute."
+)
+REQUESTS_LIMITED = (
+    "Too many requests have come from your network in the last minute. Please "
+    "wait a minute and reload the page."
+)
+
+
+def limited_text(why: str = MESSAGES_LIMITED) -> str:
+    """`why`, then the region's crisis line and emergency number, always."""
     crisis = current_settings().crisis
     return (
-        "You're sending messages faster than I can answer, so I didn't read "
-        "that one. Please wait a minute and try again. If you are in danger or "
-        f"thinking of harming yourself, {crisis.short}, or call "
-        f"{crisis.emergency} now."
+        f"{why} If you are in danger or thinking of harming yourself, "
+        f"{crisis.short}, or call {crisis.emergency} now."
     )
 
 
@@ -43,11 +81,6 @@ class RateLimiter:
     per_minute: int = DEFAULT_PER_MINUTE
     _seen: OrderedDict[str, deque[float]] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @classmethod
-    def from_environment(cls) -> RateLimiter:
-        value = os.environ.get(LIMIT_VARIABLE, "").strip()
-        return cls(per_minute=int(value) if value else DEFAULT_PER_MINUTE)
 
     def allow(self, key: str, now: float | None = None) -> bool:
         """Counts the message; False once ``key`` is over its limit."""
@@ -65,3 +98,72 @@ class RateLimiter:
             while len(self._seen) > MAX_TRACKED:
                 self._seen.popitem(last=False)
             return allowed
+
+
+def per_minute_from(variable: str, default: int) -> int:
+    """The variable's limit; every limit is off when RATE_LIMIT_PER_MINUTE is 0."""
+    if os.environ.get(LIMIT_VARIABLE, "").strip() == "0":
+        return 0
+    value = os.environ.get(variable, "").strip()
+    return int(value) if value else default
+
+
+@dataclass
+class AddressLimit:
+    """A limit per client address (clinic/client_address.py)."""
+
+    limiter: RateLimiter
+    exempt: frozenset[str] = frozenset()
+    proxies: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_environment(cls, variable: str, default: int) -> AddressLimit:
+        exempt = os.environ.get(EXEMPT_VARIABLE, DEFAULT_EXEMPT).split(",")
+        return cls(
+            limiter=RateLimiter(per_minute_from(variable, default)),
+            exempt=frozenset(address.strip() for address in exempt if address.strip()),
+            proxies=trusted_proxies(PROXIES_VARIABLE),
+        )
+
+    def address_of(self, peer: str | None, headers: Mapping[str, str]) -> str:
+        return client_address(peer, headers.get("X-Forwarded-For"), self.proxies)
+
+    def allow(self, address: str) -> bool:
+        return address in self.exempt or self.limiter.allow(address)
+
+
+@dataclass
+class ChannelLimits:
+    """Every limit of a chat channel, each counted on its own."""
+
+    per_conversation: RateLimiter
+    per_address: AddressLimit
+    connects: AddressLimit
+    ratings: RateLimiter
+
+    @classmethod
+    def from_environment(cls) -> ChannelLimits:
+        return cls(
+            per_conversation=RateLimiter(
+                per_minute_from(LIMIT_VARIABLE, DEFAULT_PER_MINUTE)
+            ),
+            per_address=AddressLimit.from_environment(
+                ADDRESS_VARIABLE, DEFAULT_PER_ADDRESS
+            ),
+            connects=AddressLimit.from_environment(CONNECTS_VARIABLE, DEFAULT_CONNECTS),
+            ratings=RateLimiter(per_minute_from(RATINGS_VARIABLE, DEFAULT_RATINGS)),
+        )
+
+    def address_of(self, peer: str | None, headers: Mapping[str, str]) -> str:
+        return self.per_address.address_of(peer, headers)
+
+    def message_allowed(self, conversation: str, address: str) -> bool:
+        return self.per_conversation.allow(conversation) and self.per_address.allow(
+            address
+        )
+
+    def connect_allowed(self, address: str) -> bool:
+        return self.connects.allow(address)
+
+    def rating_allowed(self, conversation: str) -> bool:
+        return self.ratings.allow(conversation)

@@ -12,12 +12,18 @@ on PostgreSQL, and a message of any length went to the NLU pipeline. Here
   points to crisis help, since it was not read);
 - a conversation sending more than its share of messages a minute gets 429
   with a bot message that carries the crisis line (clinic/channels/rate_limit.py);
+- a request that does not come from this machine itself (another address, or
+  through a proxy, which adds X-Forwarded-For) needs ``Authorization: Bearer
+  $REST_TOKEN``: 401 without it, 403 when no REST_TOKEN is configured. REST is
+  for the clinic's scripts and checks; visitors use the socket.io channel, whose
+  conversation ids the server issues (issue 24);
 - bodies over ``MAX_REQUEST_BYTES`` never get here: Sanic refuses them with 413
   (``SANIC_REQUEST_MAX_SIZE``, set by ``clinic/rasa_cli.py``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -28,8 +34,9 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinic.channels.rate_limit import LIMITED_EVENT, RateLimiter, limited_text
+from clinic.channels.rate_limit import LIMITED_EVENT, ChannelLimits, limited_text
 from clinic.limits import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, TOO_LONG_TEXT
+from clinic.secret_match import secret_matches
 
 
 def problem_with(body: Any) -> tuple[int, dict[str, Any]] | None:
@@ -55,6 +62,30 @@ def problem_with(body: Any) -> tuple[int, dict[str, Any]] | None:
     return None
 
 
+TOKEN_VARIABLE = "REST_TOKEN"
+THIS_MACHINE = frozenset({"127.0.0.1", "::1"})
+
+
+def from_this_machine(request: Request) -> bool:
+    """A loopback peer that forwards nobody else's request."""
+    return request.ip in THIS_MACHINE and "X-Forwarded-For" not in request.headers
+
+
+def token_problem(request: Request) -> tuple[int, dict[str, Any]] | None:
+    if from_this_machine(request):
+        return None
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        return 403, {
+            "error": "the REST channel answers this machine only unless REST_TOKEN "
+            "is set; visitors chat through the website's chat window"
+        }
+    provided = request.headers.get("Authorization", "")
+    if not secret_matches(provided, f"Bearer {token}"):
+        return 401, {"error": "Authorization: Bearer <REST_TOKEN> is required"}
+    return None
+
+
 def rate_limited(sender: str) -> tuple[int, dict[str, Any]]:
     reply = [{"recipient_id": sender, "text": limited_text()}]
     return 429, {"error": LIMITED_EVENT, "messages": reply}
@@ -71,18 +102,23 @@ class ClinicRestInput(RestInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
-        limiter = RateLimiter.from_environment()
+        limits = ChannelLimits.from_environment()
 
         @blueprint.middleware("request")
         async def check_body(request: Request) -> HTTPResponse | None:
             if request.method != "POST":
                 return None
+            refused = token_problem(request)
+            if refused is not None:
+                status, answer = refused
+                return response.json(answer, status=status)
             try:
                 body = request.json  # parsed once: Rasa's handler reuses it
             except InvalidUsage:
                 return response.json({"error": "the body must be JSON"}, status=400)
             problem = problem_with(body)
-            if problem is None and not limiter.allow(body["sender"]):
+            address = limits.address_of(request.ip, request.headers)
+            if problem is None and not limits.message_allowed(body["sender"], address):
                 problem = rate_limited(body["sender"])
             if problem is None:
                 return None

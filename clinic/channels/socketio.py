@@ -44,12 +44,19 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from engineio.payload import Payload
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
+from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from clinic.channels.conversation_ids import conversation_for
-from clinic.channels.rate_limit import LIMITED_EVENT, RateLimiter, limited_text
+from clinic.channels.rate_limit import (
+    CONNECTS_LIMITED,
+    LIMITED_EVENT,
+    ChannelLimits,
+    limited_text,
+)
 from clinic.limits import (
     MAX_MESSAGE_CHARS,
     MAX_REQUEST_BYTES,
@@ -68,6 +75,8 @@ DEFAULT_SITE_PORT = "8080"
 SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 # Where a socket's conversation is kept (python-socketio's per-socket session).
 CONVERSATION_KEY = "conversation"
+MAX_PACKETS_PER_POST = 256
+ADDRESS_KEY = "address"  # the client address the socket connected from
 
 FEEDBACK_SAVED_EVT = "feedback_saved"
 
@@ -101,6 +110,14 @@ def parse_origins(value: str | Iterable[str]) -> list[str]:
 def configured_origins(credentials: dict[str, Any]) -> list[str]:
     value = credentials.get("allowed_origins") or os.environ.get(ORIGINS_ENV)
     return parse_origins(value) if value else demo_site_origins()
+
+
+def address_of(environ: dict[str, Any], limits: ChannelLimits) -> str:
+    """The client's address (engine.io's environ carries Sanic's request)."""
+    request = environ.get("sanic.request")
+    if request is None:
+        return str(environ.get("REMOTE_ADDR") or "")
+    return limits.address_of(request.ip, request.headers)
 
 
 def session_id_from(data: Any) -> str:
@@ -165,6 +182,7 @@ class ClinicSocketIOInput(SocketIOInput):
         sio.eio.cors_allowed_origins = list(self.allowed_origins)
         namespace = self.namespace or "/"
         rasa_connect: ConnectHandler = sio.handlers[namespace]["connect"]
+        limits = ChannelLimits.from_environment()
 
         async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
             # Checked here as well, should engine.io's check ever be turned off.
@@ -172,9 +190,16 @@ class ClinicSocketIOInput(SocketIOInput):
                 origin = environ.get("HTTP_ORIGIN")
                 logger.warning("socket.io: refused origin %s", origin)
                 return False
+            address = address_of(environ, limits)
+            if not limits.connect_allowed(address):
+                # The widget shows the text and tries again a minute later.
+                raise SocketRefused(
+                    limited_text(CONNECTS_LIMITED), {"error": LIMITED_EVENT}
+                )
+            await sio.save_session(sid, {ADDRESS_KEY: address}, namespace=namespace)
             return bool(await rasa_connect(sid, environ, auth))
 
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             session_id = session_id_from(data)
             if self.session_persistence:
                 # One conversation per socket: leave the one it had, if any.
@@ -182,21 +207,25 @@ class ClinicSocketIOInput(SocketIOInput):
                 if previous and previous != session_id:
                     await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
+                session = await sio.get_session(sid, namespace=namespace)
                 await sio.save_session(
-                    sid, {CONVERSATION_KEY: session_id}, namespace=namespace
+                    sid, {**session, CONVERSATION_KEY: session_id}, namespace=namespace
                 )
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
-        async def answer_feedback(sid: str, data: Any) -> None:
+        async def answer_feedback(sid: str, data: Any = None) -> None:
+            conversation = await self._conversation_of(sid, namespace)
+            if not limits.rating_allowed(conversation or sid):
+                await sio.emit(LIMITED_EVENT, {}, room=sid, namespace=namespace)
+                return
             try:
                 await self._save_feedback(sid, data, namespace)
             except Exception:  # never into socket.io: the visitor's chat goes on
                 logger.exception("socket.io: answer feedback from %s not saved", sid)
 
         rasa_handle_message = sio.handlers[namespace][self.user_message_evt]
-        limiter = RateLimiter.from_environment()
 
-        async def handle_message(sid: str, data: Any) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             message = data.get("message") if isinstance(data, dict) else None
             if not isinstance(message, str):
                 logger.warning("socket.io: malformed message from %s ignored", sid)
@@ -212,13 +241,20 @@ class ClinicSocketIOInput(SocketIOInput):
                     logger.warning("socket.io: message before session_request ignored")
                     return
                 data = {**data, "session_id": conversation}
-            if not limiter.allow(data.get("session_id") or sid):
+            session = await sio.get_session(sid, namespace=namespace)
+            address = str(session.get(ADDRESS_KEY, ""))
+            if not limits.message_allowed(data.get("session_id") or sid, address):
                 await self._refuse_flood(sid, namespace)
                 return
             await rasa_handle_message(sid, data)
 
         # engine.io refuses larger packets before they are parsed.
         sio.eio.max_http_buffer_size = MAX_REQUEST_BYTES
+        # A long-polling client sends what it queued in one POST; over 16 packets
+        # engine.io dropped the whole POST (its messages lost) with a traceback.
+        # The POST stays within MAX_REQUEST_BYTES, and every message within its
+        # rate limit.
+        Payload.max_decode_packets = MAX_PACKETS_PER_POST
         sio.on("connect", namespace=namespace)(connect)
         sio.on("session_request", namespace=namespace)(session_request)
         sio.on(self.user_message_evt, namespace=namespace)(handle_message)

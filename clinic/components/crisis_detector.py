@@ -302,6 +302,9 @@ class CrisisDetector(GraphComponent):
         self._close_call = float(config[CLOSE_CALL_KEY])
         self._top_floor = float(config.get(TOP_FLOOR_KEY, 0.0))
         self._fallback_below = float(config.get(FALLBACK_KEY, 0.0))
+        # Built for one pipeline's vocabulary; rebuilt when the pipeline is
+        # renewed (clinic/spacy_renewal.py).
+        self._matchers_for: Language | None = None
         self._matcher: Matcher | None = None
         self._context_matcher: Matcher | None = None
 
@@ -315,12 +318,19 @@ class CrisisDetector(GraphComponent):
     ) -> CrisisDetector:
         return cls(config)
 
+    def _forget_matchers_of_another(self, nlp: Language) -> None:
+        if self._matchers_for is not nlp:
+            self._matchers_for = nlp
+            self._matcher = self._context_matcher = None
+
     def _matcher_for(self, nlp: Language) -> Matcher:
+        self._forget_matchers_of_another(nlp)
         if self._matcher is None:
             self._matcher = build_matcher(nlp, self._phrases_file)
         return self._matcher
 
     def _context_matcher_for(self, nlp: Language) -> Matcher:
+        self._forget_matchers_of_another(nlp)
         if self._context_matcher is None:
             self._context_matcher = build_context_matcher(nlp, self._phrases_file)
         return self._context_matcher

@@ -49,12 +49,12 @@ from clinic.console.responses import ResponseTexts
 from clinic.console.security import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
-    client_address,
     current_session,
     login_csrf_matches,
     make_auth_middleware,
     make_security_headers,
     new_login_csrf,
+    request_address,
     require_admin,
     session_cookie_name,
 )
@@ -119,7 +119,7 @@ async def login(request: web.Request) -> web.Response:
         raise web.HTTPForbidden(text="missing or wrong CSRF token: reload the page")
     username = data.get("username", "").strip().lower()
     limits = request.app[THROTTLE]
-    address = client_address(request, request.app[CONFIG].trusted_proxies)
+    address = request_address(request, request.app[CONFIG].trusted_proxies)
     if await in_thread(request, limits.blocked, username, address):
         return await login_page(
             request, "Too many attempts. Wait 15 minutes and try again.", 429
@@ -131,7 +131,8 @@ async def login(request: web.Request) -> web.Response:
             request, "Wrong username or password, or account disabled.", 401
         )
     await in_thread(request, limits.succeeded, username, address)
-    token, _ = await in_thread(request, start_session, account)
+    idle = request.app[CONFIG].idle_timeout
+    token, _ = await in_thread(request, start_session, account, idle)
     await in_thread(request, record_staff_action, account.username, "sign_in", "", "")
     response = web.HTTPFound("/")
     config = request.app[CONFIG]
@@ -185,7 +186,9 @@ async def queue_stream(request: web.Request) -> web.StreamResponse:
         request,
         lambda: asyncio.to_thread(live.queue_snapshot, engine),
         config.poll_seconds,
-        on_tick=live.presence_recorder(engine, account),
+        on_tick=live.presence_recorder(
+            engine, account, request["session_token"], config.idle_timeout
+        ),
         signed_in=live.session_checker(engine, request["session_token"]),
     )
 
@@ -421,7 +424,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
     app = web.Application(
         middlewares=[
             make_security_headers(config.secure_cookies),
-            make_auth_middleware(engine, cookie),
+            make_auth_middleware(engine, cookie, config.idle_timeout),
         ],
         client_max_size=64 * 1024,
     )

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+from clinic.client_address import trusted_proxies
+from clinic.store.staff_accounts import IDLE_TIMEOUT
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,6 +32,8 @@ class ConsoleConfig:
     content_root: Path = PROJECT_ROOT
     # Proxies whose X-Forwarded-For names the client (sign-in limits per address).
     trusted_proxies: frozenset[str] = frozenset()
+    # Signed out after this long without activity (CONSOLE_IDLE_MINUTES).
+    idle_timeout: timedelta = IDLE_TIMEOUT
 
     @classmethod
     def from_environment(cls) -> ConsoleConfig:
@@ -47,9 +53,15 @@ class ConsoleConfig:
             else public_url.startswith("https://"),
             poll_seconds=float(os.environ.get("CONSOLE_POLL_SECONDS", "1.0")),
             content_root=Path(os.environ.get("CONTENT_ROOT") or PROJECT_ROOT),
-            trusted_proxies=frozenset(
-                proxy.strip()
-                for proxy in os.environ.get("CONSOLE_TRUSTED_PROXIES", "").split(",")
-                if proxy.strip()
-            ),
+            trusted_proxies=trusted_proxies("CONSOLE_TRUSTED_PROXIES"),
+            idle_timeout=idle_timeout_from(os.environ.get("CONSOLE_IDLE_MINUTES")),
         )
+
+
+def idle_timeout_from(minutes: str | None) -> timedelta:
+    if not minutes:
+        return IDLE_TIMEOUT
+    value = float(minutes)
+    if value <= 0:
+        raise ValueError("CONSOLE_IDLE_MINUTES must be more than 0")
+    return timedelta(minutes=value)

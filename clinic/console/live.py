@@ -24,7 +24,12 @@ from clinic.console.handoffs import Handoffs, handoff_status_text
 from clinic.console.rasa_client import RasaClient, RasaUnavailable
 from clinic.store.crisis_flags import list_crisis_flags
 from clinic.store.handoff_tickets import get_handoff_ticket, list_handoff_tickets
-from clinic.store.staff_accounts import Account, record_presence, session_for
+from clinic.store.staff_accounts import (
+    Account,
+    keep_on_duty_session,
+    record_presence,
+    session_for,
+)
 from clinic.store.ticket_entries import list_ticket_entries
 
 logger = logging.getLogger(__name__)
@@ -147,7 +152,8 @@ def session_checker(engine: Engine, token: str) -> Callable[[], Awaitable[bool]]
     async def still_signed_in() -> bool:
         if not due():
             return True
-        return await asyncio.to_thread(session_for, engine, token) is not None
+        session = await asyncio.to_thread(session_for, engine, token, activity=False)
+        return session is not None
 
     return still_signed_in
 
@@ -183,13 +189,16 @@ async def stream_changes(
 
 
 def presence_recorder(
-    engine: Engine, account: Account
+    engine: Engine, account: Account, token: str, idle: timedelta
 ) -> Callable[[], Awaitable[None]]:
+    """The open queue page: its account is present, and while marked available
+    its session is on duty, not idle."""
     due = every(PRESENCE_EVERY)
 
     async def record() -> None:
         if due():
             await asyncio.to_thread(record_presence, engine, account)
+            await asyncio.to_thread(keep_on_duty_session, engine, token, idle)
 
     return record
 

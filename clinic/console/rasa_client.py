@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from clinic.api_token import token_header
+
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
@@ -35,7 +37,7 @@ class RasaClient:
         url = f"{self._base_url}{path}"
         try:
             async with self._http().request(
-                method, url, params={**params, "token": self._token}, json=json
+                method, url, params=params, json=json, headers=token_header(self._token)
             ) as response:
                 if response.status >= 400:
                     raise RasaUnavailable(f"{method} {path}: HTTP {response.status}")

@@ -8,19 +8,22 @@ static files and the health check. Every POST needs the session's CSRF token
 from __future__ import annotations
 
 import asyncio
-import hmac
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
+from clinic.client_address import client_address
+from clinic.secret_match import secret_matches
 from clinic.store.staff_accounts import Session, csrf_matches, session_for
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 PUBLIC_PATHS = frozenset({"/login", "/healthz"})
 PUBLIC_PREFIXES = ("/static/",)
+LIVE_STREAMS = "/live/"
 CSRF_FIELD, CSRF_HEADER = "csrf_token", "X-CSRF-Token"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
 
@@ -61,20 +64,15 @@ def refuse_unauthenticated(request: web.Request) -> web.StreamResponse:
     raise web.HTTPUnauthorized(text="sign in first")
 
 
-def client_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
-    """The sign-in's address: the peer, or the last hop of X-Forwarded-For when
-    the peer is a proxy the configuration trusts (CONSOLE_TRUSTED_PROXIES);
-    anyone else could write that header."""
-    peer = request.remote or ""
-    if peer in trusted_proxies:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return peer
+def request_address(request: web.Request, trusted_proxies: frozenset[str]) -> str:
+    """The sign-in's address (clinic/client_address.py)."""
+    forwarded = request.headers.get("X-Forwarded-For")
+    return client_address(request.remote, forwarded, trusted_proxies)
 
 
-def make_auth_middleware(engine: Engine, cookie_name: str) -> Callable[..., object]:
+def make_auth_middleware(
+    engine: Engine, cookie_name: str, idle: timedelta
+) -> Callable[..., object]:
     @web.middleware
     async def authenticate(
         request: web.Request, handler: Handler
@@ -82,7 +80,9 @@ def make_auth_middleware(engine: Engine, cookie_name: str) -> Callable[..., obje
         if is_public(request.path):
             return await handler(request)
         token = request.cookies.get(cookie_name, "")
-        session = await asyncio.to_thread(session_for, engine, token)
+        # A live stream runs on its own; only what staff do is activity.
+        activity = not request.path.startswith(LIVE_STREAMS)
+        session = await asyncio.to_thread(session_for, engine, token, idle, activity)
         if session is None:
             return refuse_unauthenticated(request)
         request["session"] = session
@@ -106,12 +106,7 @@ async def require_csrf(request: web.Request, session: Session) -> None:
 
 
 def login_csrf_matches(request: web.Request, provided: object) -> bool:
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    return (
-        bool(expected)
-        and isinstance(provided, str)
-        and hmac.compare_digest(expected, provided)
-    )
+    return secret_matches(provided, request.cookies.get(LOGIN_CSRF_COOKIE, ""))
 
 
 def new_login_csrf() -> str:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from clinic.channels.rate_limit import (
+    DEFAULT_SITE_REQUESTS,
+    REQUESTS_LIMITED,
+    SITE_VARIABLE,
+    AddressLimit,
+    limited_text,
+)
 from clinic.settings import ClinicSettings, current_settings
 from clinic.site.config import SiteConfig, widget_attributes
 
@@ -84,6 +92,24 @@ async def widget_file(request: web.Request) -> web.StreamResponse:
     )
 
 
+def make_rate_limit(limit: AddressLimit) -> Any:
+    """Requests per address (SITE_REQUESTS_PER_ADDRESS_PER_MINUTE); over it a
+    plain 429 that still names the crisis line."""
+
+    @web.middleware
+    async def rate_limit(request: web.Request, handler: Any) -> web.StreamResponse:
+        address = limit.address_of(request.remote, request.headers)
+        if request.path != "/health" and not limit.allow(address):
+            return web.Response(
+                status=429,
+                text=limited_text(REQUESTS_LIMITED),
+                headers={"Retry-After": "60"},
+            )
+        return await handler(request)
+
+    return rate_limit
+
+
 async def health(request: web.Request) -> web.Response:
     return web.json_response(
         {"status": "ok", "widget_built": request.app[SITE_KEY].bundle.is_file()}
@@ -94,7 +120,8 @@ def create_app(
     site: SiteConfig, settings: ClinicSettings | None = None
 ) -> web.Application:
     settings = settings or current_settings()
-    app = web.Application()
+    limit = AddressLimit.from_environment(SITE_VARIABLE, DEFAULT_SITE_REQUESTS)
+    app = web.Application(middlewares=[make_rate_limit(limit)])
     app[SITE_KEY] = site
     app[PAGE_KEY] = render_page(settings, site)
     app.router.add_get("/", page)

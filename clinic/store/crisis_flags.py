@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -47,6 +47,39 @@ def record_crisis_flag(engine: Engine, flag: CrisisFlag) -> int:
             )
         )
         return int(result.inserted_primary_key[0])
+
+
+def covering_alert(
+    engine: Engine, flag: CrisisFlag, flag_id: int, window: timedelta
+) -> str | None:
+    """The reference of an earlier flag of the same conversation, at most
+    `window` before this one, whose staff alert covers this flag: it sent one (or
+    is sending it) and that alert has not failed. When there is one, this flag is
+    marked as covered by it and no alert of its own goes out; otherwise None.
+
+    The earlier flag is the one with the lower id, so of two flags written at
+    the same moment the first always alerts."""
+    query = (
+        select(crisis_flags.c.reference)
+        .where(
+            crisis_flags.c.conversation_id == flag.conversation_id,
+            crisis_flags.c.id < flag_id,
+            crisis_flags.c.created_at >= flag.created_at - window,
+            crisis_flags.c.alerted_with.is_(None),
+            crisis_flags.c.notify_error.is_(None),
+        )
+        .order_by(crisis_flags.c.id.desc())
+        .limit(1)
+    )
+    with engine.begin() as connection:
+        covering = connection.execute(query).scalar()
+        if covering is not None:
+            connection.execute(
+                update(crisis_flags)
+                .where(crisis_flags.c.id == flag_id)
+                .values(alerted_with=covering)
+            )
+    return covering
 
 
 def stored_references(engine: Engine, references: list[str]) -> set[str]:

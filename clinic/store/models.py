@@ -33,6 +33,9 @@ crisis_flags = Table(
     # Drawn before the row is written: the staff alert carries it even when the
     # database is down (clinic/crisis_spool.py).
     Column("reference", String(16), unique=True, index=True),
+    # Set when no alert was sent for this flag because the alert of an earlier
+    # flag of the same conversation, minutes before, covers it (its reference).
+    Column("alerted_with", String(16)),
 )
 
 booking_requests = Table(

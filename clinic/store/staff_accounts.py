@@ -3,12 +3,14 @@
 Passwords are hashed with argon2id (argon2-cffi). A session cookie carries a
 random token; only its SHA-256 is stored, with the session's CSRF token. A
 disabled account cannot sign in, and its open sessions stop working at once.
+A session ends after IDLE_TIMEOUT without activity and SESSION_LIFETIME after
+sign-in, whichever comes first: its ``expires_at`` is the earlier of the two,
+moved on by activity.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,14 +20,23 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
+from zxcvbn import zxcvbn
 
+from clinic.secret_match import secret_matches
 from clinic.store.models import staff_accounts, staff_sessions
 from clinic.store.rows import as_utc
 
 ROLES = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 12
 MIN_DISTINCT_CHARACTERS = 6
+# zxcvbn's score: 3 is about 10^8 guesses or more, what it calls safe against an
+# offline attack on a slow hash. Below it: common passwords ("password1234",
+# "welcome12345"), keyboard walks, names and dates, and the clinic's own words.
+MIN_PASSWORD_SCORE = 3
+CLINIC_WORDS = ("ketamine", "clinic", "staff", "console", "spravato", "infusion")
 SESSION_LIFETIME = timedelta(hours=10)
+# Default; the console's CONSOLE_IDLE_MINUTES overrides it.
+IDLE_TIMEOUT = timedelta(minutes=30)
 # The console's open page reports every few seconds; silence this long means the
 # staff member closed it (or lost their connection): no longer available.
 PRESENCE_TIMEOUT = timedelta(seconds=45)
@@ -82,7 +93,9 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-def check_new_password(password: str) -> None:
+def check_new_password(password: str, *personal: str) -> None:
+    """Raises AccountError saying why, when `password` would be guessed;
+    `personal`: the account's username and name, which it must not lean on."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
@@ -93,6 +106,25 @@ def check_new_password(password: str) -> None:
             f"the password must use at least {MIN_DISTINCT_CHARACTERS} different "
             "characters"
         )
+    strength = zxcvbn(password, user_inputs=[*words_of(personal), *CLINIC_WORDS])
+    if strength["score"] < MIN_PASSWORD_SCORE:
+        feedback = strength["feedback"]
+        why = feedback["warning"] or "it is too easy to guess"
+        hint = " ".join(feedback["suggestions"][:1])
+        raise AccountError(
+            f"the password is too easy to guess: {why.rstrip('.').lower()}. "
+            f"{hint or 'Use a few unrelated words.'}"
+        )
+
+
+def words_of(personal: tuple[str, ...]) -> list[str]:
+    """ "Dana Smith" as zxcvbn needs it to catch "danasmith2026": each word, and
+    the words run together."""
+    words = []
+    for value in personal:
+        parts = value.lower().replace(".", " ").replace("-", " ").split()
+        words += [*parts, "".join(parts)]
+    return words
 
 
 def create_account(
@@ -103,7 +135,7 @@ def create_account(
         raise AccountError("a username is letters, digits, dots and dashes")
     if role not in ROLES:
         raise AccountError(f"the role must be one of {', '.join(ROLES)}")
-    check_new_password(password)
+    check_new_password(password, username, display_name)
     if find_account(engine, username) is not None:
         raise AccountError(f"there is already an account named {username!r}")
     with engine.begin() as connection:
@@ -179,7 +211,8 @@ def end_all_sessions(engine: Engine, username: str) -> None:
 def set_password(engine: Engine, username: str, password: str) -> None:
     """A new password signs the account out everywhere: whoever knew the old
     one keeps no session."""
-    check_new_password(password)
+    account = find_account(engine, username)
+    check_new_password(password, username, account.display_name if account else "")
     _update_account(engine, username, password_hash=_hasher.hash(password))
     end_all_sessions(engine, username)
 
@@ -202,7 +235,9 @@ def authenticate(engine: Engine, username: str, password: str) -> Account | None
     return _account(row)
 
 
-def start_session(engine: Engine, account: Account) -> tuple[str, str]:
+def start_session(
+    engine: Engine, account: Account, idle: timedelta = IDLE_TIMEOUT
+) -> tuple[str, str]:
     """A new session: (cookie token, CSRF token)."""
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = _now()
@@ -217,26 +252,73 @@ def start_session(engine: Engine, account: Account) -> tuple[str, str]:
                 account_id=account.id,
                 csrf_token=csrf_token,
                 created_at=now,
-                expires_at=now + SESSION_LIFETIME,
+                expires_at=_deadline(now, now, idle),
             )
         )
     return token, csrf_token
 
 
-def session_for(engine: Engine, token: str) -> Session | None:
-    """The signed-in session of a cookie token, if it is current and enabled."""
+def session_for(
+    engine: Engine,
+    token: str,
+    idle: timedelta = IDLE_TIMEOUT,
+    activity: bool = True,
+) -> Session | None:
+    """The signed-in session of a cookie token, if it is current and enabled.
+
+    ``activity`` (a page, a form, a click) moves its idle deadline on; a live
+    stream's re-check is not activity.
+    """
     if not token:
         return None
     query = (
-        select(staff_accounts, staff_sessions.c.csrf_token, staff_sessions.c.expires_at)
+        select(
+            staff_accounts,
+            staff_sessions.c.csrf_token,
+            staff_sessions.c.created_at.label("session_created_at"),
+            staff_sessions.c.expires_at,
+        )
         .join(staff_sessions, staff_sessions.c.account_id == staff_accounts.c.id)
         .where(staff_sessions.c.token_hash == _token_hash(token))
     )
     with engine.connect() as connection:
         row = connection.execute(query).first()
-    if row is None or row.disabled_at is not None or as_utc(row.expires_at) < _now():
+    now = _now()
+    if row is None or row.disabled_at is not None or as_utc(row.expires_at) < now:
         return None
+    if activity:
+        _move_deadline(engine, token, row, now, idle)
     return Session(account=_account(row), csrf_token=row.csrf_token)
+
+
+def _deadline(created_at: datetime, now: datetime, idle: timedelta) -> datetime:
+    return min(created_at + SESSION_LIFETIME, now + idle)
+
+
+def _move_deadline(
+    engine: Engine, token: str, row: Any, now: datetime, idle: timedelta
+) -> None:
+    deadline = _deadline(as_utc(row.session_created_at), now, idle)
+    # Written when it moves by a thirtieth of the timeout (a minute in 30), not
+    # on every request.
+    if deadline - as_utc(row.expires_at) < idle / 30:
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            update(staff_sessions)
+            .where(staff_sessions.c.token_hash == _token_hash(token))
+            .values(expires_at=deadline)
+        )
+
+
+def keep_on_duty_session(
+    engine: Engine, token: str, idle: timedelta = IDLE_TIMEOUT
+) -> None:
+    """An open console marked available is on duty, not idle: a hand-off must
+    not find its staff member signed out."""
+    session = session_for(engine, token, idle, activity=False)
+    if session is not None and session.account.available:
+        session_for(engine, token, idle, activity=True)
 
 
 def end_session(engine: Engine, token: str) -> None:
@@ -249,7 +331,7 @@ def end_session(engine: Engine, token: str) -> None:
 
 
 def csrf_matches(session: Session, provided: str | None) -> bool:
-    return bool(provided) and hmac.compare_digest(session.csrf_token, str(provided))
+    return secret_matches(provided, session.csrf_token)
 
 
 def set_available(engine: Engine, account: Account, available: bool) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import requests
 
+from clinic.api_token import token_header
+
 TIMEOUT_SECONDS = 120  # loading a model takes seconds; a busy server longer
 STATUS_TIMEOUT_SECONDS = 5  # the console asks often: it must not wait long
 
@@ -30,7 +32,7 @@ class RasaServer:
             response = requests.request(
                 method,
                 f"{self._base_url}{path}",
-                params={"token": self._token},
+                headers=token_header(self._token),
                 timeout=timeout,
                 **kwargs,  # type: ignore[arg-type]
             )

@@ -4,7 +4,9 @@ import hashlib
 import hmac
 import os
 import stat
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -214,3 +216,58 @@ def test_a_database_failure_never_raises(
     CrisisFlagBroker(StaffNotifier()).publish(user_event("v-4", "kms"))
     [waiting] = waiting_flags(spool)
     assert waiting.alert_error == "no staff webhook configured"
+
+
+async def test_repeated_flags_of_one_conversation_send_one_alert(
+    database: str,
+) -> None:
+    with webhook_sink() as sink:
+        broker = CrisisFlagBroker(StaffNotifier(sink.url))
+        for text in ("i want to die", "i mean it", "tonight"):
+            broker.publish(user_event("v-repeat", text))
+            await wait_for_background_notifications()
+        broker.publish(user_event("v-other", "kms"))
+        await wait_for_background_notifications()
+    first, second, third = list_crisis_flags(default_engine(), "v-repeat")
+    [other] = list_crisis_flags(default_engine(), "v-other")
+    assert [payload["reference"] for payload in sink.received] == [
+        first["reference"],
+        other["reference"],
+    ], "one alert per conversation"
+    assert second["alerted_with"] == third["alerted_with"] == first["reference"]
+    assert first["alerted_with"] is None and other["alerted_with"] is None
+    assert (second["message"], third["message"]) == ("i mean it", "tonight")
+
+
+async def test_a_new_alert_once_the_window_has_passed(database: str) -> None:
+    with webhook_sink() as sink:
+        broker = CrisisFlagBroker(
+            StaffNotifier(sink.url), repeat_window=timedelta(seconds=1)
+        )
+        broker.publish(user_event("v-later", "i want to die"))
+        await wait_for_background_notifications()
+        time.sleep(1.2)
+        broker.publish(user_event("v-later", "i still want to die"))
+        await wait_for_background_notifications()
+    assert len(sink.received) == 2
+
+
+async def test_a_failed_alert_covers_nothing(database: str) -> None:
+    """When the first alert did not arrive, the next flag tries again."""
+    notifier = StaffNotifier("http://127.0.0.1:9/nobody", 1, **QUICK_RETRIES)
+    broker = CrisisFlagBroker(notifier)
+    for text in ("i want to die", "please help"):
+        broker.publish(user_event("v-failed", text))
+        await wait_for_background_notifications()
+    rows = list_crisis_flags(default_engine(), "v-failed")
+    assert [row["alerted_with"] for row in rows] == [None, None]
+    assert all(row["notify_error"].startswith("webhook unreachable") for row in rows)
+
+
+async def test_a_zero_window_alerts_every_flag(database: str) -> None:
+    with webhook_sink() as sink:
+        broker = CrisisFlagBroker(StaffNotifier(sink.url), repeat_window=timedelta(0))
+        for text in ("i want to die", "i mean it"):
+            broker.publish(user_event("v-every", text))
+        await wait_for_background_notifications()
+    assert len(sink.received) == 2

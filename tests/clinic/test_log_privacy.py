@@ -11,13 +11,7 @@ import pytest
 import structlog
 
 from clinic.log_privacy import keep_visitor_text_out_of_logs, redacted
-from tests.support.servers import (
-    Assistant,
-    action_server,
-    base_environment,
-    migrate,
-    rasa_server,
-)
+from tests.support.servers import Assistant, assistant_on_its_own_database
 
 DISCLOSURE = "call me on 202 555 0187, i keep thinking about ending my life"
 
@@ -46,13 +40,12 @@ def test_rasas_structured_log_events_carry_a_hash_instead_of_the_text(
 def debug_assistant(
     model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Assistant]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('debug-logs') / 'clinic.db'}"
-    migrate(url)
-    env = {**base_environment(url), "LOG_LEVEL": "DEBUG"}
-    with (
-        action_server(env, server_logs) as action_url,
-        rasa_server(model_path, env, server_logs, action_url) as running,
-    ):
+    with assistant_on_its_own_database(
+        model_path,
+        server_logs,
+        tmp_path_factory.mktemp("debug-logs"),
+        LOG_LEVEL="DEBUG",
+    ) as running:
         yield running
 
 

@@ -9,7 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from clinic.limits import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, TOO_LONG_TEXT
+from clinic.limits import (
+    MAX_KEPT_MESSAGE_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_REQUEST_BYTES,
+    TOO_LONG_TEXT,
+)
 from tests.support.conversation import Visitor
 from tests.support.servers import Assistant
 
@@ -176,3 +181,20 @@ def test_long_messages_do_not_stop_a_conversations_custom_actions(
         assert visitor.say(long_text).messages
     reply = visitor.say("i'd like to book a consultation")
     assert visitor.active_loop() == "booking_form", reply.responses
+
+
+def test_a_long_message_is_read_whole_and_kept_cut(assistant: Assistant) -> None:
+    """The crisis detector reads all 60,000 characters; the conversation keeps
+    the first MAX_KEPT_MESSAGE_CHARS (what staff read, what is stored)."""
+    visitor = Visitor(assistant)
+    long_text = "ketamine " * 6600 + "and tonight i want to end my life"
+    reply = visitor.say(long_text)
+    assert "988" in reply.text, "the risk at the very end was read"
+    [kept] = [
+        event["text"]
+        for event in assistant.tracker(visitor.sender)["events"]
+        if event["event"] == "user"
+    ]
+    assert kept.startswith(long_text[:MAX_KEPT_MESSAGE_CHARS])
+    assert len(kept) < MAX_KEPT_MESSAGE_CHARS + 60
+    assert kept.endswith("more characters not kept]")

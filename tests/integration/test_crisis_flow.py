@@ -142,6 +142,27 @@ def test_crisis_is_flagged_for_staff_and_staff_are_notified(
     assert call["console_url"].endswith("/crisis")
 
 
+def test_repeated_crisis_messages_send_staff_one_alert(
+    assistant: Assistant, staff_webhook: WebhookSink
+) -> None:
+    """endpoints.yml's repeat_alert_minutes: each message is a flag staff read in
+    the console, but one alert pages them."""
+    visitor = new_visitor()
+    for message in ("i want to die", "i really want to kill myself", "tonight"):
+        assistant.send(visitor, message)
+    engine = create_engine(assistant.database_url)
+    flags = list_crisis_flags(engine, visitor)
+    engine.dispose()
+    assert len(flags) >= 2, [flag["message"] for flag in flags]
+    first, *later = flags
+    staff_webhook.wait_for(
+        lambda payload: payload.get("reference") == first["reference"]
+    )
+    assert [flag["alerted_with"] for flag in later] == [first["reference"]] * len(later)
+    alerted = {payload.get("reference") for payload in staff_webhook.received}
+    assert not alerted & {flag["reference"] for flag in later}
+
+
 @pytest.fixture(scope="module")
 def assistant_without_action_server(
     model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import requests
 
+from clinic.api_token import token_header
 from clinic.settings import ClinicSettings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -127,7 +128,7 @@ class Assistant:
     def tracker(self, sender: str) -> dict:
         response = requests.get(
             f"{self.url}/conversations/{sender}/tracker",
-            params={"token": self.token},
+            headers=token_header(self.token),
             timeout=30,
         )
         response.raise_for_status()
@@ -223,3 +224,19 @@ def rasa_server(
         yield Assistant(
             url, token, action_url, env["DATABASE_URL"], log_dir, process.pid
         )
+
+
+@contextmanager
+def assistant_on_its_own_database(
+    model: Path, log_dir: Path, database_dir: Path, **settings: str
+) -> Iterator[Assistant]:
+    """A Rasa server and action server of their own, on a fresh SQLite database,
+    with `settings` added to the environment."""
+    url = f"sqlite:///{database_dir / 'clinic.db'}"
+    migrate(url)
+    env = {**base_environment(url), **settings}
+    with (
+        action_server(env, log_dir) as action_url,
+        rasa_server(model, env, log_dir, action_url) as running,
+    ):
+        yield running

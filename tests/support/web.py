@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Browser, Playwright
 
+from clinic.api_token import token_header
 from clinic.site.config import BUNDLE_NAME, DEFAULT_DIST
 from tests.support.servers import (
     VENV_BIN,
@@ -140,11 +141,8 @@ def staff_reply(
     }
     response = requests.post(
         f"{assistant.url}/conversations/{sender}/tracker/events",
-        params={
-            "token": assistant.token,
-            "execute_side_effects": "true",
-            "output_channel": "latest",
-        },
+        params={"execute_side_effects": "true", "output_channel": "latest"},
+        headers=token_header(assistant.token),
         json=event,
         timeout=30,
     )

@@ -1,9 +1,16 @@
-"""The per-conversation rate limit's counting (through the server:
-tests/integration/test_rate_limit.py)."""
+"""The rate limits' counting (through the server: tests/integration/
+test_rate_limit.py and test_address_limits.py)."""
 
 from __future__ import annotations
 
-from clinic.channels.rate_limit import MAX_TRACKED, WINDOW_SECONDS, RateLimiter
+import pytest
+
+from clinic.channels.rate_limit import (
+    MAX_TRACKED,
+    WINDOW_SECONDS,
+    ChannelLimits,
+    RateLimiter,
+)
 
 
 def test_a_conversation_gets_its_rate_back_as_the_minute_moves_on() -> None:
@@ -28,3 +35,28 @@ def test_memory_is_bounded() -> None:
     for n in range(MAX_TRACKED + 100):
         limiter.allow(f"c{n}", now=0)
     assert len(limiter._seen) == MAX_TRACKED
+
+
+def test_every_limit_is_off_when_the_switch_is_zero(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_MINUTE", "0")
+    monkeypatch.setenv("RATE_LIMIT_PER_ADDRESS_PER_MINUTE", "1")
+    limits = ChannelLimits.from_environment()
+    assert all(limits.message_allowed("c", "203.0.113.5") for _ in range(100))
+    assert all(limits.connect_allowed("203.0.113.5") for _ in range(100))
+    assert all(limits.rating_allowed("c") for _ in range(100))
+
+
+def test_exempt_addresses_are_limited_per_conversation_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_PER_ADDRESS_PER_MINUTE", "2")
+    monkeypatch.setenv("RATE_LIMIT_EXEMPT", "127.0.0.1")
+    limits = ChannelLimits.from_environment()
+    assert all(limits.message_allowed(f"c{n}", "127.0.0.1") for n in range(10))
+    assert [limits.message_allowed(f"d{n}", "203.0.113.5") for n in range(3)] == [
+        True,
+        True,
+        False,
+    ]

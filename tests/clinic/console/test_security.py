@@ -90,7 +90,7 @@ def test_every_route_refuses_anyone_not_signed_in(
 def test_a_form_without_its_csrf_token_is_refused(console: Console) -> None:
     dana = StaffMember(console)
     assert dana.sign_in("dana", PASSWORD).status_code == 302
-    for data in ({}, {"csrf_token": "not-the-token"}):
+    for data in ({}, {"csrf_token": "not-the-token"}, {"csrf_token": "é"}):
         response = dana.http.post(
             f"{console.url}/presence",
             data={**data, "available": "yes"},

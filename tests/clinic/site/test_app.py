@@ -145,3 +145,36 @@ def test_the_site_is_configured_from_the_environment(
         "https://assistant.clinic.example",
         "wss://assistant.clinic.example",
     )
+
+
+async def test_one_address_is_limited_and_told_where_crisis_help_is(
+    dist: Path, settings: ClinicSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITE_REQUESTS_PER_ADDRESS_PER_MINUTE", "5")
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")
+    client = await started(SiteConfig(widget_dist=dist), settings)
+    try:
+        flooding = {"X-Forwarded-For": "203.0.113.5"}
+        for _ in range(5):
+            assert (await client.get("/", headers=flooding)).status == 200
+        limited = await client.get("/", headers=flooding)
+        assert limited.status == 429 and limited.headers["Retry-After"] == "60"
+        text = await limited.text()
+        assert settings.crisis.short in text and settings.crisis.emergency in text
+        assert (await client.get("/health", headers=flooding)).status == 200
+        other = {"X-Forwarded-For": "203.0.113.6"}
+        assert (await client.get("/", headers=other)).status == 200
+    finally:
+        await client.close()
+
+
+async def test_the_machine_itself_is_not_limited_per_address(
+    dist: Path, settings: ClinicSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITE_REQUESTS_PER_ADDRESS_PER_MINUTE", "2")
+    client = await started(SiteConfig(widget_dist=dist), settings)
+    try:
+        for _ in range(5):
+            assert (await client.get("/")).status == 200
+    finally:
+        await client.close()

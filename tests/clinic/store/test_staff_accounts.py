@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
+from clinic.store.models import staff_sessions
 from clinic.store.staff_accounts import (
     PRESENCE_TIMEOUT,
+    SESSION_LIFETIME,
     AccountError,
     authenticate,
     available_staff_count,
     create_account,
     csrf_matches,
     end_session,
+    keep_on_duty_session,
     record_presence,
     session_for,
     set_available,
@@ -45,6 +50,11 @@ def test_the_password_is_stored_hashed_and_checked(engine: Engine) -> None:
         ("dana", "short", "staff", "at least 12"),
         ("dana", "aaaaaaaaaaaa", "staff", "6 different characters"),
         ("dana", "121212121212", "staff", "6 different characters"),
+        ("dana", "password1234", "staff", "very common password"),
+        ("dana", "qwertyuiop123", "staff", "too easy to guess"),
+        ("dana", "welcome12345", "staff", "too easy to guess"),
+        ("dana", "Dana12345678", "staff", "too easy to guess"),
+        ("dana", "ketamine1234", "staff", "too easy to guess"),
         ("dana smith", PASSWORD, "staff", "letters, digits"),
         ("dana", PASSWORD, "owner", "role must be"),
     ],
@@ -110,3 +120,63 @@ def test_available_means_marked_available_with_the_console_open(
     assert available_staff_count(engine, now=later) == 0, "console closed since"
     set_disabled(engine, "dana", disabled=True)
     assert available_staff_count(engine) == 0
+
+
+SECOND = timedelta(seconds=1)
+IDLE = 2 * SECOND
+
+
+def test_a_session_ends_after_its_idle_time_unless_used(engine: Engine) -> None:
+    account = create_account(engine, "dana", "Dana", PASSWORD, "staff")
+    token, _ = start_session(engine, account, IDLE)
+    for _ in range(3):  # 3 s in all, more than IDLE, used every second
+        time.sleep(1)
+        assert session_for(engine, token, IDLE) is not None
+    time.sleep(IDLE.total_seconds() + 0.5)
+    assert session_for(engine, token, IDLE) is None
+
+
+def test_a_live_streams_recheck_is_not_activity(engine: Engine) -> None:
+    account = create_account(engine, "dana", "Dana", PASSWORD, "staff")
+    token, _ = start_session(engine, account, IDLE)
+    checks = []
+    for _ in range(7):  # 3 s, checked every half second
+        checks.append(session_for(engine, token, IDLE, activity=False) is not None)
+        time.sleep(0.5)
+    assert checks[0] and not checks[-1]
+
+
+def test_an_open_console_marked_available_is_not_idle(engine: Engine) -> None:
+    on_duty = create_account(engine, "dana", "Dana", PASSWORD, "staff")
+    away = create_account(engine, "robin", "Robin", PASSWORD, "staff")
+    set_available(engine, on_duty, True)
+    tokens = {
+        name: start_session(engine, account, IDLE)[0]
+        for name, account in (("dana", on_duty), ("robin", away))
+    }
+    for _ in range(3):
+        time.sleep(1)
+        for token in tokens.values():
+            keep_on_duty_session(engine, token, IDLE)
+    assert session_for(engine, tokens["dana"], IDLE) is not None
+    assert session_for(engine, tokens["robin"], IDLE) is None
+
+
+def test_activity_does_not_outlast_the_session_lifetime(engine: Engine) -> None:
+    account = create_account(engine, "dana", "Dana", PASSWORD, "staff")
+    token, _ = start_session(engine, account, IDLE)
+    ends_in_3_seconds = datetime.now(timezone.utc) - SESSION_LIFETIME + 3 * SECOND
+    with engine.begin() as connection:
+        connection.execute(update(staff_sessions).values(created_at=ends_in_3_seconds))
+    used = []
+    for _ in range(4):  # used every second, as in the first test
+        time.sleep(1)
+        used.append(session_for(engine, token, IDLE) is not None)
+    assert used[:2] == [True, True] and used[-1] is False
+
+
+def test_a_new_password_is_checked_against_common_ones(engine: Engine) -> None:
+    create_account(engine, "dana", "Dana Smith", PASSWORD, "staff")
+    with pytest.raises(AccountError, match="too easy to guess"):
+        set_password(engine, "dana", "danasmith2026")
+    assert authenticate(engine, "dana", PASSWORD) is not None, "the old one stands"

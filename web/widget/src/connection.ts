@@ -9,6 +9,17 @@ import type { AnswerFeedback } from "./feedback";
 
 export type LinkStatus = "connecting" | "ready" | "offline";
 
+const RETRY_AFTER_LIMIT_MS = 60_000;
+
+function isRateLimit(error: Error): boolean {
+  const data = (error as Error & { data?: unknown }).data;
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    (data as { error?: unknown }).error === "rate_limited"
+  );
+}
+
 /**
  * delivered: the server confirmed it (Rasa answers after sending its replies);
  * unconfirmed: no confirmation in time, but the link stayed up, so it arrived;
@@ -46,7 +57,7 @@ export class Connection {
     this.socket.on("session_confirm", (id: unknown) => this.confirmed(id));
     this.socket.on("bot_uttered", (payload: unknown) => handlers.message(payload));
     this.socket.on("disconnect", () => this.lost());
-    this.socket.on("connect_error", () => this.lost());
+    this.socket.on("connect_error", (error: Error) => this.refusedOrLost(error));
     window.addEventListener("offline", () => this.wentOffline());
     window.addEventListener("online", () => this.cameOnline());
   }
@@ -116,6 +127,17 @@ export class Connection {
     for (const feedback of held) {
       if (feedback.session_id === this.sessionId) this.socket.emit("answer_feedback", feedback);
     }
+  }
+
+  /** The server refuses connections from an address that opened too many in a
+   * minute, with a message that carries crisis help: shown, then tried again
+   * (socket.io-client does not retry a refusal by itself). */
+  private refusedOrLost(error: Error): void {
+    if (isRateLimit(error)) {
+      this.handlers.message({ text: error.message });
+      window.setTimeout(() => this.socket.connect(), RETRY_AFTER_LIMIT_MS);
+    }
+    this.lost();
   }
 
   private lost(): void {
