@@ -365,9 +365,6 @@ def apply_fixes() -> None:
     run_prediction_graph_in_order()
     keep_long_messages_short_in_the_tracker()
     renew_spacy_when_grown()
-    # After defer_tensorflow: importing rasa.server before it loaded TensorFlow's
-    # training modules (and JAX) into the server, 370 MB.
-    accept_the_token_in_a_header()
 
 
 def limit_request_bodies(arguments: list[str]) -> None:
@@ -384,6 +381,11 @@ def main() -> None:
     apply_fixes()
     if sys.argv[1:3] == ["run", "actions"]:
         guard_action_server()
+    elif sys.argv[1:2] == ["run"]:
+        # The Rasa server only, after apply_fixes' defer_tensorflow: importing
+        # rasa.server earlier loaded TensorFlow's training modules and JAX
+        # (370 MB), and other commands must not import the server at all.
+        accept_the_token_in_a_header()
     freeze_once_loaded(sys.argv[1:])
     from rasa.__main__ import main as rasa_main
 
