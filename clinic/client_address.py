@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 
+# This machine: a peer here is a local script, or a proxy nobody named.
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
 
 def trusted_proxies(variable: str) -> frozenset[str]:
     """The comma-separated addresses in environment variable `variable`."""

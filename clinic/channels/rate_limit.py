@@ -31,7 +31,7 @@ from collections import OrderedDict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from clinic.client_address import client_address, trusted_proxies
+from clinic.client_address import LOOPBACK, client_address, trusted_proxies
 from clinic.settings import current_settings
 
 LIMIT_VARIABLE = "RATE_LIMIT_PER_MINUTE"
@@ -45,7 +45,7 @@ DEFAULT_RATINGS = 30
 SITE_VARIABLE = "SITE_REQUESTS_PER_ADDRESS_PER_MINUTE"
 DEFAULT_SITE_REQUESTS = 300  # a page load is a handful of requests
 EXEMPT_VARIABLE = "RATE_LIMIT_EXEMPT"
-DEFAULT_EXEMPT = "127.0.0.1,::1"
+DEFAULT_EXEMPT = ",".join(sorted(LOOPBACK))
 PROXIES_VARIABLE = "TRUSTED_PROXIES"
 WINDOW_SECONDS = 60.0
 # Conversations remembered at once; the least recently seen are forgotten first.

@@ -35,6 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic.channels.rate_limit import LIMITED_EVENT, ChannelLimits, limited_text
+from clinic.client_address import LOOPBACK
 from clinic.limits import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, TOO_LONG_TEXT
 from clinic.secret_match import secret_matches
 
@@ -63,12 +64,11 @@ def problem_with(body: Any) -> tuple[int, dict[str, Any]] | None:
 
 
 TOKEN_VARIABLE = "REST_TOKEN"
-THIS_MACHINE = frozenset({"127.0.0.1", "::1"})
 
 
 def from_this_machine(request: Request) -> bool:
     """A loopback peer that forwards nobody else's request."""
-    return request.ip in THIS_MACHINE and "X-Forwarded-For" not in request.headers
+    return request.ip in LOOPBACK and "X-Forwarded-For" not in request.headers
 
 
 def token_problem(request: Request) -> tuple[int, dict[str, Any]] | None:
