@@ -54,17 +54,9 @@ def require_token(app: Any, token: str) -> None:
 
 
 def guard_action_server() -> None:
-    """Loopback by default, and the token on every call (``rasa run actions``)."""
-    import rasa_sdk.endpoint
-
-    token = action_token()  # fail at start, not on the first visitor's message
+    """Loopback by default, and no start without the token (``rasa run
+    actions``); rasa-sdk's plugin hook (rasa_sdk_plugins/) then makes every
+    request carry it."""
+    action_token()  # fail at start, not on the first visitor's message
     # rasa_sdk listens on SANIC_HOST, 0.0.0.0 when unset.
     os.environ["SANIC_HOST"] = os.environ.get(HOST_VARIABLE) or DEFAULT_HOST
-    create_app = rasa_sdk.endpoint.create_app
-
-    def create_guarded_app(*args: Any, **kwargs: Any) -> Any:
-        app = create_app(*args, **kwargs)
-        require_token(app, token)
-        return app
-
-    rasa_sdk.endpoint.create_app = create_guarded_app  # type: ignore[assignment]

@@ -13,7 +13,7 @@ step "setup"
 bash scripts/setup.sh
 
 step "lint (ruff)"
-"$VENV/bin/ruff" check clinic actions tests scripts bench
+"$VENV/bin/ruff" check clinic actions tests scripts bench rasa_sdk_plugins
 mkdir -p results
 
 step "website chat widget: type check and unit tests (web/widget, npm run check)"

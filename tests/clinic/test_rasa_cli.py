@@ -290,12 +290,12 @@ print(json.dumps(asyncio.run(main())))
 
 ACTION_SERVER_REGISTERS_ITS_ACTIONS = """
 import gc, json
-from clinic.rasa_cli import apply_fixes, freeze_once_loaded
-apply_fixes()
-freeze_once_loaded(["run", "actions", "--actions", "actions"])
 import rasa_sdk.endpoint
+from rasa_sdk.plugin import plugin_manager
 before = gc.get_freeze_count()
 app = rasa_sdk.endpoint.create_app("actions")
+# as rasa_sdk.endpoint.run does: the project's plugin (rasa_sdk_plugins/)
+plugin_manager().hook.attach_sanic_app_extensions(app=app)
 print(json.dumps({
     "frozen_before": before,
     "frozen_after": gc.get_freeze_count(),
