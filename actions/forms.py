@@ -35,8 +35,8 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.booking.validators import Parsed, parse_consent
-from clinic.components.sanitizer import remove_control_characters, strip_markup
 from clinic.intent_names import CRISIS
+from clinic.text_cleaning import remove_control_characters, strip_markup
 
 logger = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from clinic.spacy_renewal import renew_spacy_when_grown
 TENSORFLOW_ONLY_MODULES = frozenset({"rasa.utils.train_utils"})
 #: Runs Rasa without the speed patches (the protections stay).
 STOCK_VARIABLE = "CLINIC_STOCK_RASA"
+DEFAULT_ACTIONS_PACKAGE = "actions"  # Rasa's default for ``rasa run actions``
 
 
 @cache
@@ -359,7 +360,10 @@ class Patch:
     only_for: str = ""  # "server" (rasa run) or "actions" (rasa run actions)
 
     def applies_to(self, command: str) -> bool:
-        return not self.only_for or self.only_for == command
+        """The action server runs without Rasa, so Rasa's patches skip it."""
+        if command == "actions":
+            return self.only_for == "actions"
+        return self.only_for in ("", command)
 
 
 def every_patch() -> tuple[Patch, ...]:
@@ -569,12 +573,27 @@ def limit_request_bodies(arguments: list[str]) -> None:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(limit))
 
 
+def run_the_action_server(arguments: list[str]) -> None:
+    """``rasa run actions`` as Rasa runs it (rasa/cli/run.py), through
+    rasa-sdk alone: importing Rasa's command line loaded Rasa, spaCy and
+    TensorFlow into a server that needs none of them (656 MB at start)."""
+    from rasa_sdk.__main__ import main_from_args
+    from rasa_sdk.endpoint import create_argument_parser
+
+    args = create_argument_parser().parse_args(arguments)
+    args.actions = args.actions or DEFAULT_ACTIONS_PACKAGE
+    main_from_args(args)
+
+
 def main() -> None:
     arguments = sys.argv[1:]
     limit_request_bodies(arguments)
     stock = stock_rasa()
     patches = apply_checked(command_of(arguments), stock)
     announce(patches, stock)
+    if command_of(arguments) == "actions":
+        run_the_action_server(arguments[2:])
+        return
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

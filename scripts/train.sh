@@ -11,7 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PROJECT_ROOT"
 
 inputs_hash() {
-  find config.yml domain data clinic/nlp clinic/components/sanitizer.py \
+  find config.yml domain data clinic/nlp clinic/components/sanitizer.py clinic/text_cleaning.py \
       clinic/components/linear_classifier.py \
       clinic/components/sentence_encoder.py uv.lock \
       -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.lock' \) \

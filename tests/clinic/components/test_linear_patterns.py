@@ -19,10 +19,10 @@ import pytest
 from actions import booking as booking_actions
 from clinic.booking import validators
 from clinic.components import sanitizer
-from clinic.components.sanitizer import clean_text
 from clinic.limits import MAX_MESSAGE_CHARS
 from clinic.nlp import normalizer
 from clinic.review import scrub
+from clinic.text_cleaning import clean_text
 
 MODULES = (sanitizer, validators, scrub, normalizer, booking_actions)
 # Runs that make a careless pattern start a match at every place and scan on.

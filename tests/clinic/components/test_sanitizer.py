@@ -50,6 +50,11 @@ def test_fingerprint_changes_with_the_feature_code(tmp_path, monkeypatch) -> Non
 
     before = InputSanitizer.fingerprint_addon({})
     (tmp_path / "nlp").mkdir()
+    cleaning = (sanitizer.CLINIC_PACKAGE / "text_cleaning.py").read_text()
+    (tmp_path / "text_cleaning.py").write_text(cleaning)
     (tmp_path / "nlp" / "normalizer.py").write_text("CHANGED = True\n")
     monkeypatch.setattr(sanitizer, "CLINIC_PACKAGE", tmp_path)
-    assert InputSanitizer.fingerprint_addon({}) != before
+    with_other_nlp = InputSanitizer.fingerprint_addon({})
+    assert with_other_nlp != before
+    (tmp_path / "text_cleaning.py").write_text(cleaning + "\nCHANGED = True\n")
+    assert InputSanitizer.fingerprint_addon({}) != with_other_nlp
