@@ -20,7 +20,7 @@ setup:      ## Python 3.10, locked dependencies, the project's spaCy pipeline
 	bash scripts/setup.sh
 
 lint:
-	.venv/bin/ruff check clinic actions tests scripts bench rasa_sdk_plugins
+	.venv/bin/ruff check clinic actions tests scripts bench rasa_sdk_plugins harness
 
 validate:
 	bash -c 'source scripts/env.sh && "$$RASA" data validate --domain domain --fail-on-warnings'

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench import clients, processes, report
 from bench.workload import CLINIC, STOCK, Workload
-from tests.support.servers import PROJECT_ROOT
+from harness.servers import PROJECT_ROOT
 
 CHANNELS: dict[str, clients.Conversation] = {
     "rest": clients.rest_conversation,

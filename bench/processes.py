@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.servers import (
+from harness.servers import (
     PROJECT_ROOT,
     VENV_BIN,
     action_server_command,

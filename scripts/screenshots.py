@@ -16,8 +16,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.chat import Chat
-from tests.support.web import DemoSite, chromium_executable, launch_chromium, web_stack
+from harness.chat import Chat
+from harness.web import DemoSite, chromium_executable, launch_chromium, web_stack
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 DESKTOP = {"width": 1280, "height": 800}

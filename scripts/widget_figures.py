@@ -27,8 +27,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 from clinic.site.config import BUNDLE_NAME, DEFAULT_DIST
-from tests.browser.chat import Chat
-from tests.support.web import DemoSite, chromium_executable, launch_chromium, web_stack
+from harness.chat import Chat
+from harness.web import DemoSite, chromium_executable, launch_chromium, web_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "widget.md"

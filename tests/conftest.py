@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live_chat import (
+from harness.live_chat import (
     PASSWORD,
     SITE,
     clinic_config_always_open,
     create_staff_account,
 )
-from tests.support.servers import (
+from harness.servers import (
     Assistant,
     action_server,
     base_environment,
@@ -23,8 +23,8 @@ from tests.support.servers import (
     rasa_server,
     trained_model,
 )
-from tests.support.web import widget_environment
-from tests.support.webhook_sink import WebhookSink, webhook_sink
+from harness.web import widget_environment
+from harness.webhook_sink import WebhookSink, webhook_sink
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,8 @@ from clinic.notify import wait_for_background_notifications
 from clinic.store.booking_requests import list_booking_requests
 from clinic.store.db import engine_for
 from clinic.store.migrate import upgrade
+from harness.servers import free_port
 from tests.actions.conftest import domain, form_tracker, parse
-from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = "booking_form"

@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.support.servers import PROJECT_ROOT, VENV_BIN
+from harness.servers import PROJECT_ROOT, VENV_BIN
 
 
 def test_smoke_bench_answers_every_message_and_writes_its_report(

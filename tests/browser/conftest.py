@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.browser.chat import Chat
-from tests.support.servers import Assistant
-from tests.support.web import (
+from harness.chat import Chat
+from harness.servers import Assistant
+from harness.web import (
     DemoSite,
     demo_site,
     launch_chromium,

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.browser.chat import Chat
+from harness.chat import Chat
+from harness.web import DemoSite, staff_reply
 from tests.browser.conftest import PHONE
-from tests.support.web import DemoSite, staff_reply
 
 # The innermost focused element, through shadow roots: "role|name".
 INNERMOST = """

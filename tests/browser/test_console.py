@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.live_chat import (
+from harness.live_chat import (
     PASSWORD,
     SITE,
     Console,
     SocketVisitor,
     console_server,
 )
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 
 @pytest.fixture

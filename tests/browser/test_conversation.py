@@ -10,8 +10,8 @@ from playwright.sync_api import BrowserContext, expect
 
 from clinic.store.answer_feedback import feedback_for
 from clinic.store.db import make_engine
-from tests.browser.chat import Chat
-from tests.support.web import staff_reply
+from harness.chat import Chat
+from harness.web import staff_reply
 
 SIDE_EFFECTS = "what are the side effects of ketamine?"
 SIDE_EFFECTS_ANSWER = "dizziness"

@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.chat import clinic
-from tests.support.web import DemoSite
+from harness.chat import clinic
+from harness.web import DemoSite
 
 
 def test_the_page_shows_the_clinic_from_its_configuration(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.browser.chat import Chat, clinic
-from tests.support.web import DemoSite, staff_reply
+from harness.chat import Chat, clinic
+from harness.web import DemoSite, staff_reply
 
 INJECTION = "<img src=x onerror=alert(1)>"
 

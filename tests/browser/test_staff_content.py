@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.live_chat import (
+from harness.live_chat import (
     PASSWORD,
     Console,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import Assistant, base_environment
-from tests.support.workspace import project_copy
+from harness.servers import Assistant, base_environment
+from harness.workspace import project_copy
 
 VISITOR_MESSAGE = (
     "this is Jordan, where can I park when I come in? text me on 617-555-0143"

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from clinic.nlp import figurative, normalizer  # noqa: F401  (register the factories)
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
-from tests.support.services import fresh_postgres_database
+from harness.services import fresh_postgres_database
 
 PIPELINE = Path(__file__).resolve().parents[2] / ".spacy" / "clinic_en"
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from clinic.action_auth import is_authorised
 from clinic.store.models import handoff_tickets
-from tests.support.servers import (
+from harness.servers import (
     PROJECT_ROOT,
     Assistant,
     action_server_command,

@@ -16,7 +16,7 @@ import requests
 from clinic.api_token import TOKEN_HEADER
 from clinic.console.rasa_client import RasaClient
 from clinic.training.serving import RasaServer
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 SECRET = "the-rasa-token-under-test"
 

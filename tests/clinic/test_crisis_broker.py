@@ -22,8 +22,8 @@ from clinic.notify import StaffNotifier, wait_for_background_notifications
 from clinic.store.crisis_flags import CrisisFlag, list_crisis_flags
 from clinic.store.db import default_engine, make_engine
 from clinic.store.migrate import upgrade
-from tests.support.services import fresh_postgres_database
-from tests.support.webhook_sink import webhook_sink
+from harness.services import fresh_postgres_database
+from harness.webhook_sink import webhook_sink
 
 QUICK_RETRIES = {"attempts": 3, "retry_delay_seconds": 0.05}
 

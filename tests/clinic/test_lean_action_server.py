@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.servers import (
+from harness.servers import (
     STARTUP_TIMEOUT,
     action_server_command,
     base_environment,

@@ -11,7 +11,7 @@ import pytest
 import structlog
 
 from clinic.log_privacy import keep_visitor_text_out_of_logs, redacted
-from tests.support.servers import Assistant, assistant_on_its_own_database
+from harness.servers import Assistant, assistant_on_its_own_database
 
 DISCLOSURE = "call me on 202 555 0187, i keep thinking about ending my life"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from clinic import notify
 from clinic.notify import StaffNotifier
-from tests.support.webhook_sink import webhook_sink
+from harness.webhook_sink import webhook_sink
 
 ENDPOINTS = Path(__file__).resolve().parents[2] / "endpoints.yml"
 

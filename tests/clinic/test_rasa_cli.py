@@ -14,7 +14,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
 from clinic import rasa_cli
-from tests.support.servers import PROJECT_ROOT, VENV_BIN, base_environment
+from harness.servers import PROJECT_ROOT, VENV_BIN, base_environment
 
 VALID_ANSWER = {
     "events": [{"event": "slot", "name": "booking_name", "value": "Sam"}],

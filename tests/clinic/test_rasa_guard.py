@@ -16,7 +16,7 @@ from clinic.rasa_guard import (
     definition_source,
     digest_of,
 )
-from tests.support.servers import PROJECT_ROOT, VENV_BIN, base_environment
+from harness.servers import PROJECT_ROOT, VENV_BIN, base_environment
 
 
 def every_touched() -> list[Touched]:

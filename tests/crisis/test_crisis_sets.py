@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from clinic.evaluation import label_from_parse, read_message_sets
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 SETS = Path(__file__).resolve().parent
 MAX_FALSE_ALARM_RATE = 0.05

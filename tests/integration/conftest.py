@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import Assistant, assistant_on_its_own_database
+from harness.servers import Assistant, assistant_on_its_own_database
 
 PER_ADDRESS, CONNECTS, RATINGS = 8, 4, 3
 REST_TOKEN = "test-rest-token"

@@ -15,9 +15,9 @@ import socketio
 from socketio.exceptions import ConnectionError as SocketConnectionError
 
 from clinic.channels.rate_limit import LIMITED_EVENT
+from harness.servers import Assistant, clinic_settings
 from tests.integration.conftest import CONNECTS, PER_ADDRESS, RATINGS, REST_TOKEN
 from tests.integration.test_socketio_channel import REPLY_TIMEOUT, Visitor, close
-from tests.support.servers import Assistant, clinic_settings
 
 CRISIS = clinic_settings().crisis
 

@@ -10,13 +10,13 @@ import pytest
 
 from clinic.store.answer_feedback import feedback_for
 from clinic.store.db import make_engine
+from harness.servers import Assistant
 from tests.integration.test_socketio_channel import (
     REPLY_TIMEOUT,
     Visitor,
     connected,
     new_session,
 )
-from tests.support.servers import Assistant
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from clinic.limits import (
     MAX_REQUEST_BYTES,
     TOO_LONG_TEXT,
 )
-from tests.support.conversation import Visitor
-from tests.support.servers import Assistant
+from harness.conversation import Visitor
+from harness.servers import Assistant
 
 BAD_INPUTS = {
     "empty": "",

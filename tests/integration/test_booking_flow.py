@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import create_engine
 
 from clinic.store.booking_requests import get_booking_request
-from tests.support.conversation import Reply, Visitor, asks, booking_requests_of
-from tests.support.servers import Assistant
-from tests.support.webhook_sink import WebhookSink
+from harness.conversation import Reply, Visitor, asks, booking_requests_of
+from harness.servers import Assistant
+from harness.webhook_sink import WebhookSink
 
 PHONE, PHONE_E164 = "(202) 555-0143", "+12025550143"
 EMAIL = "jo.smith@example.org"

@@ -10,16 +10,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.conversation import Visitor, booking_requests_of
-from tests.support.servers import (
+from harness.conversation import Visitor, booking_requests_of
+from harness.servers import (
     Assistant,
     action_server,
     base_environment,
     migrate,
     rasa_server,
 )
-from tests.support.services import fresh_postgres_database
-from tests.support.tcp_proxy import TcpProxy, tcp_proxy
+from harness.services import fresh_postgres_database
+from harness.tcp_proxy import TcpProxy, tcp_proxy
 
 REFERENCE = re.compile(r"\bBK-[A-Z0-9]{6}\b")
 

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from clinic.store.crisis_flags import list_crisis_flags
-from tests.support.live_chat import (
+from harness.live_chat import (
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import (
+from harness.servers import (
     Assistant,
     action_server,
     base_environment,
@@ -24,7 +24,7 @@ from tests.support.servers import (
     migrate,
     rasa_server,
 )
-from tests.support.webhook_sink import WebhookSink, webhook_sink
+from harness.webhook_sink import WebhookSink, webhook_sink
 
 RESOURCES = ("988", "741741", "911")
 

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import textstat
 
-from tests.support.conversation import Reply, Visitor
-from tests.support.live_chat import ALWAYS_OPEN, NEVER_OPEN, clinic_config_with_hours
-from tests.support.servers import (
+from harness.conversation import Reply, Visitor
+from harness.live_chat import ALWAYS_OPEN, NEVER_OPEN, clinic_config_with_hours
+from harness.servers import (
     Assistant,
     action_server,
     base_environment,

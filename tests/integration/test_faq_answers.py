@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.conversation import Visitor
-from tests.support.servers import Assistant
+from harness.conversation import Visitor
+from harness.servers import Assistant
 
 # One question per new topic, written for this test (not in the training data).
 NEW_TOPICS = [

@@ -30,18 +30,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinic.limits import MAX_MESSAGE_CHARS
-from tests.clinic.console.conftest import PASSWORD
-from tests.support.live_chat import (
+from harness.live_chat import (
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import (
+from harness.servers import (
     Assistant,
     assistant_on_its_own_database,
     base_environment,
 )
+from tests.clinic.console.conftest import PASSWORD
 
 REST_MESSAGES = 3000
 REST_SHAPES = 1500

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tests.support.conversation import Visitor, asks, handoff_tickets_of
-from tests.support.servers import Assistant
-from tests.support.webhook_sink import WebhookSink
+from harness.conversation import Visitor, asks, handoff_tickets_of
+from harness.servers import Assistant
+from harness.webhook_sink import WebhookSink
 
 REFERENCE = re.compile(r"\bCB-[A-Z0-9]{6}\b")
 EMAIL = "robin@example.org"

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine
 
 from clinic.store.crisis_flags import list_crisis_flags
 from clinic.store.handoff_tickets import get_handoff_ticket, list_handoff_tickets
-from tests.support.live_chat import (
+from harness.live_chat import (
     PASSWORD,
     SITE,
     Console,
@@ -24,7 +24,7 @@ from tests.support.live_chat import (
     StaffMember,
     console_server,
 )
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 
 @contextmanager

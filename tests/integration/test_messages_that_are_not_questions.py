@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.conversation import (
+from harness.conversation import (
     Visitor,
     asks,
     booking_requests_of,
     handoff_tickets_of,
 )
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 PHONE, PHONE_E164 = "(202) 555-0143", "+12025550143"
 EMAIL = "robin@example.org"

@@ -9,7 +9,7 @@ import uuid
 import requests
 
 from clinic.channels.rate_limit import DEFAULT_PER_MINUTE, LIMITED_EVENT
-from tests.support.servers import Assistant, clinic_settings
+from harness.servers import Assistant, clinic_settings
 
 CRISIS = clinic_settings().crisis
 

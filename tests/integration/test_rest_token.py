@@ -9,8 +9,8 @@ import uuid
 import pytest
 import requests
 
+from harness.servers import Assistant
 from tests.integration.conftest import REST_TOKEN
-from tests.support.servers import Assistant
 
 THROUGH_A_PROXY = {"X-Forwarded-For": "203.0.113.200"}
 

@@ -20,19 +20,19 @@ import pytest
 import requests
 
 from clinic.evaluation import contract_label, label_from_parse
-from tests.support.live_chat import (
+from harness.live_chat import (
     PASSWORD,
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import (
+from harness.servers import (
     VENV_BIN,
     Assistant,
     base_environment,
 )
-from tests.support.workspace import project_copy
+from harness.workspace import project_copy
 
 # Parking is not in the training data: the model reads it as a booking request.
 MISREAD = "where do i park for my appointment"

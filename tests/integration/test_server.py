@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from clinic.evaluation import contract_label, label_from_parse
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 
 def new_visitor() -> str:

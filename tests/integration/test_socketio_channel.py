@@ -21,8 +21,8 @@ from websockets.exceptions import InvalidStatusCode
 
 from clinic.channels.rate_limit import DEFAULT_PER_MINUTE, LIMITED_EVENT
 from clinic.limits import MAX_MESSAGE_CHARS, TOO_LONG_EVENT, TOO_LONG_TEXT
-from tests.support.servers import Assistant, clinic_settings
-from tests.support.web import staff_reply
+from harness.servers import Assistant, clinic_settings
+from harness.web import staff_reply
 
 REPLY_TIMEOUT = 30.0
 

@@ -18,7 +18,7 @@ from clinic.evaluation import (
     read_training_examples,
     score_contract,
 )
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = ROOT / "tests" / "nlu" / "test_nlu.yml"

@@ -27,7 +27,7 @@ from clinic.real_questions import (
     expected_training_file,
     questions,
 )
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 FAQ_TOPICS = {label for label in CONTRACT_LABELS if label.startswith("faq/")}
 MIN_HELDOUT = 150

@@ -6,7 +6,7 @@ import gzip
 import re
 
 from clinic.site.config import DEFAULT_DIST
-from tests.support.web import require_widget_bundle
+from harness.web import require_widget_bundle
 
 GZIP_BUDGET = 60 * 1024
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live_chat import Console, console_server, create_staff_account
-from tests.support.servers import Assistant, base_environment, migrate
+from harness.live_chat import Console, console_server, create_staff_account
+from harness.servers import Assistant, base_environment, migrate
 
 PASSWORD = "a long staff password"
 

@@ -10,7 +10,7 @@ from clinic.console.conversation import (
 )
 from clinic.console.responses import ResponseTexts
 from clinic.settings import current_settings
-from tests.support.servers import PROJECT_ROOT
+from harness.servers import PROJECT_ROOT
 
 
 def test_the_transcript_names_who_said_what() -> None:

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.clinic.console.conftest import PASSWORD
-from tests.support.live_chat import (
+from harness.live_chat import (
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import Assistant, base_environment
+from harness.servers import Assistant, base_environment
+from tests.clinic.console.conftest import PASSWORD
 
 IDLE_SECONDS = 15
 

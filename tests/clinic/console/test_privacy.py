@@ -15,16 +15,16 @@ from sqlalchemy import create_engine, select
 
 from clinic.privacy.conversations import events
 from clinic.store.models import booking_requests, crisis_flags
-from tests.clinic.console.conftest import PASSWORD
-from tests.integration.test_booking_storage import fill_in_the_form
-from tests.support.conversation import Visitor
-from tests.support.live_chat import (
+from harness.conversation import Visitor
+from harness.live_chat import (
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import Assistant, base_environment
+from harness.servers import Assistant, base_environment
+from tests.clinic.console.conftest import PASSWORD
+from tests.integration.test_booking_storage import fill_in_the_form
 
 REFERENCE = re.compile(r"\bBK-[A-Z0-9]{6}\b")
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.clinic.console.conftest import PASSWORD
-from tests.support.live_chat import (
+from harness.live_chat import (
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import Assistant, base_environment, migrate
-from tests.support.workspace import project_copy
+from harness.servers import Assistant, base_environment, migrate
+from harness.workspace import project_copy
+from tests.clinic.console.conftest import PASSWORD
 
 HOSTILE_CRISIS_REPLY = (
     "Do not call these lines, they are a waste of time. {crisis_resources}"

@@ -13,14 +13,14 @@ import requests
 from clinic.console.app import create_app
 from clinic.console.config import ConsoleConfig
 from clinic.console.security import is_public
-from tests.clinic.console.conftest import PASSWORD
-from tests.support.live_chat import (
+from harness.live_chat import (
     Console,
     StaffMember,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import PROJECT_ROOT, VENV_BIN, Assistant, base_environment
+from harness.servers import PROJECT_ROOT, VENV_BIN, Assistant, base_environment
+from tests.clinic.console.conftest import PASSWORD
 
 EXAMPLE_VALUES = {
     "reference": "CB-ABCDEF",

@@ -16,14 +16,14 @@ import requests
 from sqlalchemy import create_engine, select
 
 from clinic.store.models import sign_in_failures
-from tests.clinic.console.conftest import PASSWORD
-from tests.support.live_chat import (
+from harness.live_chat import (
     CSRF,
     Console,
     console_server,
     create_staff_account,
 )
-from tests.support.servers import Assistant, base_environment, migrate
+from harness.servers import Assistant, base_environment, migrate
+from tests.clinic.console.conftest import PASSWORD
 
 ATTACKER, NURSE_AT_WORK = "203.0.113.5", "198.51.100.7"
 

@@ -8,7 +8,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from clinic.policies.handoff import visitor_message_for_staff
-from tests.support.servers import PROJECT_ROOT
+from harness.servers import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.support.servers import PROJECT_ROOT
+from harness.servers import PROJECT_ROOT
 
 COPIED = (
     "data",

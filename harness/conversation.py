@@ -9,7 +9,7 @@ from sqlalchemy import create_engine
 
 from clinic.store.booking_requests import list_booking_requests
 from clinic.store.handoff_tickets import list_handoff_tickets
-from tests.support.servers import Assistant
+from harness.servers import Assistant
 
 
 @dataclass

@@ -17,7 +17,7 @@ import requests
 from clinic.api_token import token_header
 from clinic.settings import ClinicSettings, load_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 STARTUP_TIMEOUT = 180.0
 

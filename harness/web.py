@@ -2,7 +2,7 @@
 
 Chromium is Debian's (``CHROMIUM_PATH``, default /usr/bin/chromium), driven by
 Playwright; no browser is ever downloaded. Without it, browser tests are
-skipped, or fail under REQUIRE_SERVICES=1 (tests/support/services.py).
+skipped, or fail under REQUIRE_SERVICES=1 (harness/services.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Playwright
 
 from clinic.api_token import token_header
 from clinic.site.config import BUNDLE_NAME, DEFAULT_DIST
-from tests.support.servers import (
+from harness.servers import (
     VENV_BIN,
     Assistant,
     action_server,
@@ -31,7 +31,7 @@ from tests.support.servers import (
     trained_model,
     wait_for_http,
 )
-from tests.support.services import unavailable
+from harness.services import unavailable
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that phones home: this machine's network is closed.

@@ -19,7 +19,7 @@ import requests
 import socketio
 
 from clinic.settings import WEEKDAYS
-from tests.support.servers import (
+from harness.servers import (
     PROJECT_ROOT,
     VENV_BIN,
     free_port,

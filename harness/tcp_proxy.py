@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from tests.support.servers import free_port
+from harness.servers import free_port
 
 
 class TcpProxy:

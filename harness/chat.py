@@ -8,8 +8,8 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from clinic.settings import ClinicSettings
-from tests.support.servers import clinic_settings
-from tests.support.web import DemoSite
+from harness.servers import clinic_settings
+from harness.web import DemoSite
 
 # Answers from the real servers on a busy two-core machine.
 ANSWER_TIMEOUT_MS = 30_000

@@ -1,1 +1,0 @@
-"""Helpers that run the real assistant for tests: servers, clients, webhook sink."""
