@@ -43,7 +43,12 @@ from clinic.content.topics import (
     TopicNotFound,
     response_name,
 )
-from clinic.content.validation import Problem, normalise, validate_project
+from clinic.content.validation import (
+    Problem,
+    normalise,
+    rasa_file_problems,
+    validate_project,
+)
 from clinic.settings import ClinicSettings, current_settings
 from clinic.store.models import content_changes
 
@@ -54,6 +59,7 @@ PROJECT_PARTS = ("data", "domain", "config.yml", "config")
 FAQ_KEY = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 GIT_TIMEOUT_SECONDS = 30
 PREVIEW_RESPONSE = "utter_preview"
+TOPIC_ADDED = "topic_added"
 
 _LOCKS: dict[Path, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -506,9 +512,7 @@ class ContentEditor:
             text = faq_file_text(
                 key, description, clean_text(answer), cleaned, buttons or []
             )
-            plan = PlannedEdit(
-                topic, "topic_added", file, text, "", text, tuple(cleaned)
-            )
+            plan = PlannedEdit(topic, TOPIC_ADDED, file, text, "", text, tuple(cleaned))
             return self._apply(plan, username)
 
     def recent_changes(self, limit: int = 100) -> list[dict[str, Any]]:
@@ -581,12 +585,21 @@ class ContentEditor:
     # ---- checking and saving ----
 
     def check(self, plan: PlannedEdit) -> list[Problem]:
-        """Every rule, on a copy of the project with the planned file."""
+        """Every clinic rule, on a copy of the project with the planned file;
+        Rasa's validation of the whole project only for a new topic (it adds
+        an intent and a response), else Rasa's reader over the changed file."""
+        whole_project = plan.kind == TOPIC_ADDED
         with project_copy(self.root) as copy:
             write_atomically(copy / plan.file, plan.text)
-            return validate_project(
-                copy, changed_examples=plan.changed_examples, baseline=self.root
+            problems = validate_project(
+                copy,
+                changed_examples=plan.changed_examples,
+                baseline=self.root,
+                rasa=whole_project,
             )
+            if not whole_project:
+                problems += rasa_file_problems(copy, plan.file)
+            return problems
 
     def _apply(self, plan: PlannedEdit, username: str) -> Change:
         path = self.root / plan.file

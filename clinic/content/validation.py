@@ -234,6 +234,29 @@ def rasa_problems(root: Path) -> list[Problem]:
     return problems
 
 
+def rasa_file_problems(root: Path, file: str) -> list[Problem]:
+    """Rasa's own reader over one changed file: its YAML schema and format.
+
+    An edit of an answer's text or of a topic's examples cannot change what the
+    rest of Rasa's validation reads (stories, rules, forms, slots); that runs on
+    the whole project before training, where the gate runs it.
+    """
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.exceptions import RasaException
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
+    path = root / file
+    with _RASA_LOCK, rasa_warnings() as found:
+        try:
+            if Path(file).parts[0] == DOMAIN_DIR:
+                Domain.load(str(path))
+            else:
+                RasaYAMLReader().read(str(path))
+        except (RasaException, ValueError) as error:
+            return [rasa_problem(str(error))]
+    return [rasa_problem(message) for message in found]
+
+
 # ---- the clinic's rules ----
 
 

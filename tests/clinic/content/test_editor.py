@@ -11,7 +11,11 @@ from sqlalchemy.engine import Engine
 
 from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
 from clinic.content.topics import ContentRepository
-from clinic.content.validation import MAX_ANSWER_CHARS, validate_project
+from clinic.content.validation import (
+    MAX_ANSWER_CHARS,
+    rasa_file_problems,
+    validate_project,
+)
 from clinic.settings import load_settings
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
@@ -175,17 +179,33 @@ def assert_rejected(
     return caught.value.problems
 
 
-def test_rasa_s_own_validation_rejects_an_example_of_two_intents(
+def test_an_example_of_two_intents_is_rejected(
     editor: ContentEditor, project: Path
 ) -> None:
+    """Rasa's whole-project validation no longer runs on an example edit (it
+    runs before training); the clinic's rule refuses what it refused."""
     problems = assert_rejected(
         editor,
         project,
         "data/nlu/smalltalk.yml",
         lambda: editor.add_example("greet", "i want to kill myself", "dana"),
-        "Rasa, which trains the assistant, reports a problem",
+        "is also an example of crisis",
     )
-    assert any("multiple different intents" in p.detail for p in problems)
+    assert any(problem.topic == "greet" for problem in problems)
+
+
+def test_rasa_reads_the_changed_file_by_its_own_schema(project: Path) -> None:
+    assert rasa_file_problems(project, "data/faq/cost.yml") == []
+    assert rasa_file_problems(project, "domain/crisis.yml") == []
+    for file, key in (("data/faq/cost.yml", "examples"), ("domain/crisis.yml", "text")):
+        path = project / file
+        path.write_text(path.read_text().replace(f"{key}:", f"{key}z:", 1))
+        problems = rasa_file_problems(project, file)
+        assert problems, file
+        assert "Rasa, which trains the assistant, reports a problem" in (
+            problems[0].message
+        )
+        assert f"{key}z" in problems[0].detail
 
 
 def test_a_topic_keeps_its_minimum_of_examples(
