@@ -59,6 +59,7 @@ from clinic.console.security import (
     session_cookie_name,
 )
 from clinic.content.editor import ContentEditor
+from clinic.content.validation import load_what_checks_use
 from clinic.crisis_spool import (
     WaitingFlag,
     spool_path,
@@ -447,7 +448,18 @@ def create_app(config: ConsoleConfig) -> web.Application:
         app.add_routes(pages.routes)
     app.router.add_static("/static/", HERE / "static")
     app.cleanup_ctx.append(background_sweeper)
+    app.on_startup.append(load_content_checks_in_background)
     return app
+
+
+CONTENT_CHECKS_LOADING = web.AppKey("content_checks_loading", asyncio.Future)
+
+
+async def load_content_checks_in_background(app: web.Application) -> None:
+    """Started, not awaited: the console answers at once, and the first
+    content edit does not wait for the imports (bench/staff_edit.py)."""
+    loop = asyncio.get_running_loop()
+    app[CONTENT_CHECKS_LOADING] = loop.run_in_executor(None, load_what_checks_use)
 
 
 def main() -> None:

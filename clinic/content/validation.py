@@ -234,6 +234,16 @@ def rasa_problems(root: Path) -> list[Problem]:
     return problems
 
 
+def load_what_checks_use() -> None:
+    """Imports the checks make on first use (spaCy through the response
+    generator, Rasa's readers): seconds that the first staff edit after a
+    start would otherwise wait for."""
+    import rasa.shared.core.domain
+    import rasa.shared.nlu.training_data.formats.rasa_yaml  # noqa: F401
+
+    import clinic.nlg  # noqa: F401
+
+
 def rasa_file_problems(root: Path, file: str) -> list[Problem]:
     """Rasa's own reader over one changed file: its YAML schema and format.
 
