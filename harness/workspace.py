@@ -6,13 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from clinic.content.editor import copy_content
 from harness.servers import PROJECT_ROOT
 
+# Beside the content (clinic/content/editor.py copy_content):
 COPIED = (
-    "data",
-    "domain",
-    "config",
-    "config.yml",
     "endpoints.yml",
     "credentials.yml",
     "tests/nlu/test_nlu.yml",
@@ -22,6 +20,7 @@ COPIED = (
 
 def project_copy(destination: Path, model: Path | None = None) -> Path:
     """The copy's root; the serving model, if given, is copied into its models/."""
+    copy_content(PROJECT_ROOT, destination)
     for name in COPIED:
         source, target = PROJECT_ROOT / name, destination / name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -375,18 +375,24 @@ def commit_message(topic: str, kind: str, username: str) -> str:
     return f"Content: {topic} {kind.replace('_', ' ')} by {username} (staff console)"
 
 
+def copy_content(root: Path, target: Path) -> Path:
+    """The parts of the project at ``root`` that content edits and their checks
+    read (data, domain, config), copied to ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = root / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    return target
+
+
 @contextmanager
 def project_copy(root: Path) -> Iterator[Path]:
     """A temporary copy of the parts of the project that validation reads."""
     with tempfile.TemporaryDirectory(prefix="content-check-") as directory:
-        copy = Path(directory)
-        for part in PROJECT_PARTS:
-            source = root / part
-            if source.is_dir():
-                shutil.copytree(source, copy / part)
-            elif source.is_file():
-                shutil.copy2(source, copy / part)
-        yield copy
+        yield copy_content(root, Path(directory))
 
 
 class ContentEditor:
