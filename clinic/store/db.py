@@ -17,11 +17,22 @@ def database_url() -> str:
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets the Rasa server and the action server use one file concurrently.
+    """SQLite's write-ahead log: the Rasa server, the action server and the
+    console use one file at once, readers do not wait for a writer, and a
+    commit costs one file sync (``synchronous`` stays FULL: commits are
+    durable). A writer waits up to 5 s for another instead of failing."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def tune_sqlite(engine: Engine) -> None:
+    """The settings above on every new connection of ``engine``, and on one
+    now: an engine made elsewhere (Rasa's tracker store) may hold some."""
+    event.listen(engine, "connect", _tune_sqlite)
+    with engine.connect() as connection:
+        _tune_sqlite(connection.connection.dbapi_connection, None)
 
 
 def make_engine(url: str) -> Engine:

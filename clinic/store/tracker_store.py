@@ -37,18 +37,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from clinic.store.db import tune_sqlite
+
 DEFAULT_CACHED_CONVERSATIONS = 512
-
-
-def use_write_ahead_log(engine: sa.engine.Engine) -> None:
-    """SQLite's write-ahead log: one file sync per commit instead of several.
-
-    Commits stay durable (``synchronous`` stays FULL); readers, such as the
-    staff console, no longer wait for a writer. The setting is kept in the
-    database file, so the action server's connections use it too.
-    """
-    with engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 def pooled_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
@@ -88,7 +79,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite":
             self.engine = pooled_sqlite_engine(self.engine)
             self.sessionmaker = sessionmaker(bind=self.engine)
-            use_write_ahead_log(self.engine)
+            tune_sqlite(self.engine)
         self._capacity = int(cached_conversations)
         self._recent: OrderedDict[str, tuple[DialogueStateTracker, int]] = OrderedDict()
 
