@@ -304,8 +304,9 @@ def freeze_live_objects() -> None:
     gc.freeze()
 
 
-def freeze_once_loaded(arguments: list[str]) -> None:
-    """Loaded models and modules left out of the garbage collector's full passes.
+def freeze_once_the_agent_is_loaded() -> None:
+    """Loaded models and modules left out of the garbage collector's full
+    passes: frozen after every agent load, unfrozen before the next one.
 
     A full (generation 2) collection walks every object the process holds:
     spaCy's vocabulary, the classifier, Rasa's domain and graph, every imported
@@ -314,17 +315,9 @@ def freeze_once_loaded(arguments: list[str]) -> None:
     every conversation in flight waited that long (docs/performance.md). What
     exists once a server has loaded its model or actions lives until the next
     load, so ``gc.freeze`` moves it to a generation the collector leaves alone.
-
-    Only ``rasa run`` is changed here (``arguments``: the command line after
-    ``rasa``): importing the agent costs other commands 2 s. The action server
-    freezes once its actions are registered (rasa_sdk_plugins/).
-    """
-    if command_of(arguments) == "server":
-        freeze_once_the_agent_is_loaded()
-
-
-def freeze_once_the_agent_is_loaded() -> None:
-    """Frozen after every agent load; unfrozen before the next one.
+    Only ``rasa run`` gets this (importing the agent costs other commands
+    2 s); the action server freezes once its actions are registered
+    (rasa_sdk_plugins/).
 
     Unfreezing first lets a replaced model (``PUT /model``) be collected as
     before. The freeze waits for the event loop's next turn, when the caller
@@ -568,7 +561,7 @@ def limit_request_bodies(arguments: list[str]) -> None:
     """Sanic reads SANIC_* settings from the environment when Rasa creates its
     app: bodies over the limit get 413 before they are read. The action server
     takes whole trackers from the Rasa server, the Rasa server single messages."""
-    action_server = arguments[:2] == ["run", "actions"]
+    action_server = command_of(arguments) == "actions"
     limit = MAX_ACTION_REQUEST_BYTES if action_server else MAX_REQUEST_BYTES
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(limit))
 
@@ -587,11 +580,12 @@ def run_the_action_server(arguments: list[str]) -> None:
 
 def main() -> None:
     arguments = sys.argv[1:]
+    command = command_of(arguments)
     limit_request_bodies(arguments)
     stock = stock_rasa()
-    patches = apply_checked(command_of(arguments), stock)
+    patches = apply_checked(command, stock)
     announce(patches, stock)
-    if command_of(arguments) == "actions":
+    if command == "actions":
         run_the_action_server(arguments[2:])
         return
     from rasa.__main__ import main as rasa_main

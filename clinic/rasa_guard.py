@@ -22,7 +22,6 @@ import ast
 import hashlib
 import importlib.metadata
 import importlib.util
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,4 +132,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-    sys.exit(0)

@@ -452,14 +452,10 @@ def create_app(config: ConsoleConfig) -> web.Application:
     return app
 
 
-CONTENT_CHECKS_LOADING = web.AppKey("content_checks_loading", asyncio.Future)
-
-
-async def load_content_checks_in_background(app: web.Application) -> None:
+async def load_content_checks_in_background(_: web.Application) -> None:
     """Started, not awaited: the console answers at once, and the first
     content edit does not wait for the imports (bench/staff_edit.py)."""
-    loop = asyncio.get_running_loop()
-    app[CONTENT_CHECKS_LOADING] = loop.run_in_executor(None, load_what_checks_use)
+    asyncio.get_running_loop().run_in_executor(None, load_what_checks_use)
 
 
 def main() -> None:

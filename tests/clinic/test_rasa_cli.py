@@ -254,9 +254,8 @@ def test_a_trackers_state_is_rasas_with_the_form_copied_shallowly() -> None:
 # server loads it at start, then replaced, as PUT /model replaces it.
 SERVER_LOADS_AND_REPLACES_THE_MODEL = """
 import asyncio, gc, json, sys
-from clinic.rasa_cli import apply_fixes, freeze_once_loaded
-apply_fixes()
-freeze_once_loaded(["run", "--model", sys.argv[1]])
+from clinic.rasa_cli import apply_checked, command_of
+apply_checked(command_of(["run", "--model", sys.argv[1]]), stock=False)
 import rasa.core.agent
 
 async def load():
@@ -304,9 +303,8 @@ print(json.dumps({
 
 OTHER_COMMANDS_ARE_LEFT_ALONE = """
 import json, sys
-from clinic.rasa_cli import apply_fixes, freeze_once_loaded
-apply_fixes()
-freeze_once_loaded(["train", "--fixed-model-name", "x"])
+from clinic.rasa_cli import apply_checked, command_of
+apply_checked(command_of(["train", "--fixed-model-name", "x"]), stock=False)
 print(json.dumps({
     "agent_imported": "rasa.core.agent" in sys.modules,
     "sdk_imported": "rasa_sdk.endpoint" in sys.modules,
