@@ -26,6 +26,7 @@ from harness.servers import (
     free_port,
     migrate,
     rasa_server_command,
+    stop,
     trained_model,
     wait_for_http,
 )
@@ -154,15 +155,6 @@ def spawn(
     )
     stack.callback(stop, process)
     return process
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @contextmanager
