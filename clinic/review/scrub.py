@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import phonenumbers
 
+from clinic.booking.validators.contact import MIN_PHONE_DIGITS
 from clinic.nlp.vocabulary import KEY_WORDS, TREATMENT_TERMS
 
 logger = logging.getLogger(__name__)
@@ -26,9 +27,10 @@ DATE_PLACEHOLDER = "(date)"
 EMAIL_ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Fallback for numbers phonenumbers does not accept (too short for the region,
 # oddly grouped): runs of 7 or more digits with the usual separators.
-DIGIT_RUN = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,}(?!\w)")
+DIGIT_RUN = re.compile(
+    rf"(?<![\w+])\+?\(?\d(?:[\s().-]{{0,2}}\d){{{MIN_PHONE_DIGITS - 1},}}(?!\w)"
+)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MIN_PHONE_DIGITS = 7
 
 # Phrases that introduce a name whatever its case ("my name is sam").
 STRONG_NAME_CUES = (r"my name is", r"my name's", r"name's", r"call me", r"i go by")

@@ -9,6 +9,8 @@ pattern takes milliseconds, a quadratic one seconds.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -24,7 +26,12 @@ from clinic.nlp import normalizer
 from clinic.review import scrub
 from clinic.text_cleaning import clean_text
 
-MODULES = (sanitizer, validators, scrub, normalizer, booking_actions)
+# Every module of the booking validators, so a new one cannot be missed.
+VALIDATOR_MODULES = tuple(
+    importlib.import_module(f"{validators.__name__}.{info.name}")
+    for info in pkgutil.iter_modules(validators.__path__)
+)
+MODULES = (sanitizer, *VALIDATOR_MODULES, scrub, normalizer, booking_actions)
 # Runs that make a careless pattern start a match at every place and scan on.
 SEEDS = (
     "<script>",
