@@ -59,7 +59,7 @@ from clinic.console.security import (
     session_cookie_name,
 )
 from clinic.content.editor import ContentEditor
-from clinic.content.validation import load_what_checks_use
+from clinic.content.rasa_checks import load_what_checks_use
 from clinic.crisis_spool import (
     WaitingFlag,
     spool_path,

@@ -1,2 +1,3 @@
 """Staff-editable content: topics, their examples and answers (see topics.py,
-validation.py and editor.py; ``python -m clinic.content validate``)."""
+validation.py and the *_rules.py it runs, and editor.py;
+``python -m clinic.content validate``)."""

@@ -14,9 +14,10 @@ import sys
 import warnings
 from pathlib import Path
 
+from clinic.content.project_content import Problem
 from clinic.content.readability import grade_of, grades_table, with_grades
 from clinic.content.topics import ContentRepository
-from clinic.content.validation import Problem, summary, validate_project
+from clinic.content.validation import summary, validate_project
 
 CONTENT_DOC = Path("docs") / "content.md"
 

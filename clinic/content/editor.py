@@ -34,6 +34,8 @@ from ruamel.yaml.scalarstring import (
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
+from clinic.content.project_content import Problem, normalise
+from clinic.content.rasa_checks import rasa_file_problems
 from clinic.content.topics import (
     EXAMPLE_BULLET,
     FAQ_DIR,
@@ -43,12 +45,7 @@ from clinic.content.topics import (
     TopicNotFound,
     response_name,
 )
-from clinic.content.validation import (
-    Problem,
-    normalise,
-    rasa_file_problems,
-    validate_project,
-)
+from clinic.content.validation import validate_project
 from clinic.settings import ClinicSettings, current_settings
 from clinic.store.models import content_changes
 

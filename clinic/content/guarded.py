@@ -9,8 +9,8 @@ they show (``crisis_resources_removed``).
 
 from __future__ import annotations
 
+from clinic.content.crisis_rules import crisis_markers, is_crisis_response
 from clinic.content.topics import RESPONSE_PREFIX, Response
-from clinic.content.validation import crisis_markers, is_crisis_response
 
 # The decline of personal medical advice: a wrong word there can cause harm.
 ADMIN_ONLY_RESPONSES = frozenset({f"{RESPONSE_PREFIX}out_of_scope/medical_advice"})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clinic.content.validation import MIN_EXAMPLES
+from clinic.content.example_rules import MIN_EXAMPLES
 from clinic.evaluation import (
     FAQ_KEYS,
     SMALL_TALK,
@@ -57,7 +57,7 @@ def faq_responses() -> dict[str, list[dict]]:
     + ["book_appointment", "crisis", "human_handoff", "out_of_scope"],
 )
 def test_main_labels_have_the_examples_the_content_rules_ask(label: str) -> None:
-    """The console's rule (clinic/content/validation.py), so that an edit it
+    """The console's rule (clinic/content/example_rules.py), so that an edit it
     accepts cannot fail this test."""
     assert intent_counts()[label] >= MIN_EXAMPLES
 

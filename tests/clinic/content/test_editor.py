@@ -9,13 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from clinic.content.answer_rules import MAX_ANSWER_CHARS
 from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
+from clinic.content.rasa_checks import rasa_file_problems
 from clinic.content.topics import ContentRepository
-from clinic.content.validation import (
-    MAX_ANSWER_CHARS,
-    rasa_file_problems,
-    validate_project,
-)
+from clinic.content.validation import validate_project
 from clinic.settings import load_settings
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade

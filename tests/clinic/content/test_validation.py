@@ -6,15 +6,14 @@ import time
 
 import pytest
 
-from clinic.content.validation import (
-    Example,
+from clinic.content.example_rules import Example, near_identical_pairs
+from clinic.content.link_rules import (
     link_problems_in_text,
-    near_identical_pairs,
-    normalise,
     payload_problem,
     placeholder_problems,
-    validate_project,
 )
+from clinic.content.project_content import normalise
+from clinic.content.validation import validate_project
 from tests.clinic.content.conftest import PROJECT
 
 
@@ -130,7 +129,7 @@ def test_grades_count_placeholders_and_links_as_short_words() -> None:
 
 
 def test_emergency_help_named_without_the_regions_number_is_found() -> None:
-    from clinic.content.validation import HARD_CODED_EMERGENCY
+    from clinic.content.crisis_rules import HARD_CODED_EMERGENCY
 
     for text in (
         "go to the emergency room",
