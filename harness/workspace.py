@@ -6,10 +6,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from clinic.content.editor import copy_content
+from clinic.content.saving import copy_content
 from harness.servers import PROJECT_ROOT
 
-# Beside the content (clinic/content/editor.py copy_content):
+# Beside the content (clinic/content/saving.py copy_content):
 COPIED = (
     "endpoints.yml",
     "credentials.yml",

@@ -21,11 +21,13 @@ from clinic.console.pages import (
     username,
 )
 from clinic.console.security import current_session
-from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
+from clinic.content.editor import ContentEditor
 from clinic.content.guarded import REASON as ADMIN_ONLY_REASON
 from clinic.content.guarded import admin_only
+from clinic.content.preview import preview_answer
 from clinic.content.project_content import Problem
 from clinic.content.topics import ContentRepository, Topic, TopicNotFound
+from clinic.content.yaml_plans import ContentRejected
 from clinic.review.queue import review_item
 
 routes = web.RouteTableDef()

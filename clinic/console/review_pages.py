@@ -18,9 +18,9 @@ from clinic.console.pages import (
     topic_path,
     username,
 )
-from clinic.content.editor import ContentRejected
 from clinic.content.project_content import Problem
 from clinic.content.topics import ContentRepository
+from clinic.content.yaml_plans import ContentRejected
 from clinic.review.queue import ReviewItem, review_item, review_queue
 from clinic.review.scrub import scrub
 from clinic.store.review_decisions import record_decision

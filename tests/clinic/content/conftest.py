@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from clinic.content.editor import copy_content
+from clinic.content.saving import copy_content
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
 

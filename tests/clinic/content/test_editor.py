@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from clinic.content.answer_rules import MAX_ANSWER_CHARS
-from clinic.content.editor import ContentEditor, ContentRejected, preview_answer
+from clinic.content.editor import ContentEditor
+from clinic.content.preview import preview_answer
 from clinic.content.rasa_checks import rasa_file_problems
 from clinic.content.topics import ContentRepository
 from clinic.content.validation import validate_project
+from clinic.content.yaml_plans import ContentRejected
 from clinic.settings import load_settings
 from clinic.store.db import make_engine
 from clinic.store.migrate import upgrade
