@@ -21,7 +21,7 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
-from clinic.components.linear_classifier import ANSWER_RANKING_KEY
+from clinic.components.parse_result import ANSWER_RANKING_KEY
 from clinic.intent_names import topic_of
 
 FAQ = "faq"

@@ -12,7 +12,8 @@ cd "$PROJECT_ROOT"
 
 inputs_hash() {
   find config.yml domain data clinic/nlp clinic/components/sanitizer.py clinic/text_cleaning.py \
-      clinic/components/linear_classifier.py \
+      clinic/components/linear_classifier.py clinic/components/linear_model.py \
+      clinic/components/fast_scoring.py clinic/components/parse_result.py \
       clinic/components/sentence_encoder.py uv.lock \
       -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.lock' \) \
       -not -path '*/__pycache__/*' -print0 \

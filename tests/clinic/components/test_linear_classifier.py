@@ -18,17 +18,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 
+from clinic.components.fast_scoring import MessageScorer, TfidfTerms, message_entries
 from clinic.components.linear_classifier import (
     MODEL_FILE,
     VOCABULARIES_FILE,
     LinearIntentClassifier,
-    MessageScorer,
-    TfidfTerms,
-    build_model,
-    message_entries,
     normalised_text,
-    vectorizers,
 )
+from clinic.components.linear_model import build_model, vectorizers
 
 ROOT = Path(__file__).resolve().parents[3]
 
