@@ -8,6 +8,7 @@ import argparse
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.store.db import database_url, default_engine, make_engine
+from clinic.store.staff_records import RecordTable
 
 EXIT_NOT_FOUND = 1
 EXIT_DATABASE = 2
@@ -183,3 +185,49 @@ def printable(text: str | None, keep_newlines: bool) -> str:
         else (" " if char.isspace() else "\N{REPLACEMENT CHARACTER}")
         for char in (text or "")
     )
+
+
+@dataclass(frozen=True)
+class RecordCommands:
+    """``show`` and ``mark``, as every tool for records staff work through has them
+    (booking requests, handoff tickets)."""
+
+    noun: str  # "booking request"
+    records: RecordTable
+    show_fields: Sequence[tuple[str, str]]
+
+    def add_to(self, commands: Any, common: argparse.ArgumentParser) -> None:
+        show = commands.add_parser(
+            "show", parents=[common], help=f"one {self.noun} in full"
+        )
+        show.add_argument("reference", metavar="REFERENCE")
+        show.set_defaults(command=self.show)
+
+        mark = commands.add_parser("mark", parents=[common], help="set a status")
+        mark.add_argument("reference", metavar="REFERENCE")
+        mark.add_argument("status", choices=self.records.statuses)
+        mark.add_argument("--note", help="staff note; replaces the previous one")
+        mark.set_defaults(command=self.mark)
+
+    def show(self, engine: Engine, args: argparse.Namespace) -> int:
+        row = self.records.get(engine, args.reference)
+        if row is None:
+            return self.not_found(args.reference)
+        print_fields(row, self.show_fields)
+        return 0
+
+    def mark(self, engine: Engine, args: argparse.Namespace) -> int:
+        before = self.records.get(engine, args.reference)
+        if before is None or not self.records.set_status(
+            engine, before["reference"], args.status, args.note
+        ):
+            return self.not_found(args.reference)
+        print_status_change(before, args.status, args.note)
+        return 0
+
+    def not_found(self, reference: str) -> int:
+        print(
+            f"No {self.noun} with reference {self.records.canonical(reference)}.",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_FOUND

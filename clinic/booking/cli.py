@@ -23,20 +23,17 @@ from sqlalchemy.engine import Engine
 from clinic.staff_cli import (
     ALL,
     EXIT_NOT_FOUND,
+    RecordCommands,
     database_url_option,
-    print_fields,
-    print_status_change,
     print_table,
     run,
     unless_all,
 )
 from clinic.store.booking_requests import (
+    BOOKINGS,
     STATUSES,
-    canonical_reference,
     export_booking_requests_csv,
-    get_booking_request,
     list_booking_requests,
-    set_booking_status,
 )
 from clinic.store.models import booking_requests
 
@@ -69,6 +66,7 @@ SHOW_FIELDS = (
     ("Staff notified", "notified_at"),
     ("Notify error", "notify_error"),
 )
+COMMANDS = RecordCommands("booking request", BOOKINGS, SHOW_FIELDS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,15 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status_option(listing, default="new")
     listing.set_defaults(command=list_command)
 
-    show = commands.add_parser("show", parents=[common], help="one request in full")
-    show.add_argument("reference", metavar="REFERENCE")
-    show.set_defaults(command=show_command)
-
-    mark = commands.add_parser("mark", parents=[common], help="set a status")
-    mark.add_argument("reference", metavar="REFERENCE")
-    mark.add_argument("status", choices=STATUSES)
-    mark.add_argument("--note", help="staff note; replaces the previous one")
-    mark.set_defaults(command=mark_command)
+    COMMANDS.add_to(commands, common)
 
     export = commands.add_parser("export", parents=[common], help="write CSV")
     _add_status_option(export, default=ALL)
@@ -124,24 +114,6 @@ def list_command(engine: Engine, args: argparse.Namespace) -> int:
     print_table(rows, LIST_COLUMNS, {"hopes": HOPES_WIDTH})
     noun = "request" if len(rows) == 1 else "requests"
     print(f"\n{len(rows)} booking {noun}{which}.")
-    return 0
-
-
-def show_command(engine: Engine, args: argparse.Namespace) -> int:
-    row = get_booking_request(engine, args.reference)
-    if row is None:
-        return _not_found(args.reference)
-    print_fields(row, SHOW_FIELDS)
-    return 0
-
-
-def mark_command(engine: Engine, args: argparse.Namespace) -> int:
-    before = get_booking_request(engine, args.reference)
-    if before is None or not set_booking_status(
-        engine, before["reference"], args.status, args.note
-    ):
-        return _not_found(args.reference)
-    print_status_change(before, args.status, args.note)
     return 0
 
 
@@ -173,14 +145,6 @@ def _write_private(path: Path, text: str) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(descriptor, "w", encoding="utf-8", newline="") as file:
         file.write(text)
-
-
-def _not_found(reference: str) -> int:
-    print(
-        f"No booking request with reference {canonical_reference(reference)}.",
-        file=sys.stderr,
-    )
-    return EXIT_NOT_FOUND
 
 
 if __name__ == "__main__":

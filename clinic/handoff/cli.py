@@ -19,10 +19,8 @@ from sqlalchemy.engine import Engine
 
 from clinic.staff_cli import (
     ALL,
-    EXIT_NOT_FOUND,
+    RecordCommands,
     database_url_option,
-    print_fields,
-    print_status_change,
     print_table,
     run,
     unless_all,
@@ -30,10 +28,8 @@ from clinic.staff_cli import (
 from clinic.store.handoff_tickets import (
     KINDS,
     STATUSES,
-    canonical_ticket_reference,
-    get_handoff_ticket,
+    TICKETS,
     list_handoff_tickets,
-    set_ticket_status,
 )
 from clinic.store.models import handoff_tickets
 
@@ -67,6 +63,7 @@ SHOW_FIELDS = (
     ("Staff notified", "notified_at"),
     ("Notify error", "notify_error"),
 )
+COMMANDS = RecordCommands("handoff ticket", TICKETS, SHOW_FIELDS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,15 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(command=list_command)
 
-    show = commands.add_parser("show", parents=[common], help="one ticket in full")
-    show.add_argument("reference", metavar="REFERENCE")
-    show.set_defaults(command=show_command)
-
-    mark = commands.add_parser("mark", parents=[common], help="set a status")
-    mark.add_argument("reference", metavar="REFERENCE")
-    mark.add_argument("status", choices=STATUSES)
-    mark.add_argument("--note", help="staff note; replaces the previous one")
-    mark.set_defaults(command=mark_command)
+    COMMANDS.add_to(commands, common)
     return parser
 
 
@@ -121,32 +110,6 @@ def list_command(engine: Engine, args: argparse.Namespace) -> int:
     noun = "ticket" if len(rows) == 1 else "tickets"
     print(f"\n{len(rows)} {kind}handoff {noun}{which}.")
     return 0
-
-
-def show_command(engine: Engine, args: argparse.Namespace) -> int:
-    row = get_handoff_ticket(engine, args.reference)
-    if row is None:
-        return _not_found(args.reference)
-    print_fields(row, SHOW_FIELDS)
-    return 0
-
-
-def mark_command(engine: Engine, args: argparse.Namespace) -> int:
-    before = get_handoff_ticket(engine, args.reference)
-    if before is None or not set_ticket_status(
-        engine, before["reference"], args.status, args.note
-    ):
-        return _not_found(args.reference)
-    print_status_change(before, args.status, args.note)
-    return 0
-
-
-def _not_found(reference: str) -> int:
-    print(
-        f"No handoff ticket with reference {canonical_ticket_reference(reference)}.",
-        file=sys.stderr,
-    )
-    return EXIT_NOT_FOUND
 
 
 if __name__ == "__main__":

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from sqlalchemy import case, select, update
 from sqlalchemy.engine import Engine
 
 from clinic.store import references
 from clinic.store.models import booking_requests
-from clinic.store.rows import as_utc, row_in_utc
+from clinic.store.rows import as_utc
+from clinic.store.staff_records import RecordTable, known
 
 STATUSES = ("new", "contacted", "closed")
 
@@ -50,6 +50,7 @@ DATETIME_COLUMNS = ("created_at", "consent_at", "status_changed_at", "notified_a
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 E164_PHONE = re.compile(r"\+[1-9][0-9]{6,14}")
+BOOKINGS = RecordTable(booking_requests, REFERENCE_PREFIX, STATUSES, DATETIME_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,13 @@ class BookingRequest:
 
 def new_reference() -> str:
     """A short code visitors can read out on the phone, e.g. ``BK-7KQ3XZ``."""
-    return references.new_code(REFERENCE_PREFIX)
+    return BOOKINGS.new_reference()
 
 
 def canonical_reference(reference: str) -> str:
     """The stored form of a reference as staff may type it: any case, spaces or
     dashes, with or without the ``BK-`` prefix."""
-    return references.canonical(reference, REFERENCE_PREFIX)
+    return BOOKINGS.canonical(reference)
 
 
 def store_booking_request(engine: Engine, request: BookingRequest) -> str:
@@ -109,40 +110,20 @@ def _fit(column: str, value: str | None) -> str | None:
 def mark_booking_notification(
     engine: Engine, reference: str, error: str | None
 ) -> None:
-    values: dict[str, Any] = {"notify_error": error}
-    if error is None:
-        values["notified_at"] = datetime.now(timezone.utc)
-    with engine.begin() as connection:
-        connection.execute(
-            update(booking_requests)
-            .where(booking_requests.c.reference == canonical_reference(reference))
-            .values(**values)
-        )
+    BOOKINGS.mark_notification(engine, reference, error)
 
 
 def list_booking_requests(
     engine: Engine, status: str | None = None
 ) -> list[dict[str, Any]]:
     """Requests oldest first (the order staff should answer them in)."""
-    query = select(booking_requests).order_by(
-        booking_requests.c.created_at, booking_requests.c.id
-    )
     if status is not None:
-        query = query.where(booking_requests.c.status == _known_status(status))
-    with engine.connect() as connection:
-        return [
-            row_in_utc(row._mapping, DATETIME_COLUMNS)
-            for row in connection.execute(query)
-        ]
+        known("status", status, STATUSES)
+    return BOOKINGS.list(engine, status=status)
 
 
 def get_booking_request(engine: Engine, reference: str) -> dict[str, Any] | None:
-    query = select(booking_requests).where(
-        booking_requests.c.reference == canonical_reference(reference)
-    )
-    with engine.connect() as connection:
-        row = connection.execute(query).first()
-    return None if row is None else row_in_utc(row._mapping, DATETIME_COLUMNS)
+    return BOOKINGS.get(engine, reference)
 
 
 def set_booking_status(
@@ -150,23 +131,7 @@ def set_booking_status(
 ) -> bool:
     """Sets the status (and the staff note, when one is given); False when there
     is no such request. status_changed_at moves only when the status does."""
-    values: dict[str, Any] = {
-        "status": _known_status(status),
-        # The right-hand side sees the row as it was before this update.
-        "status_changed_at": case(
-            (booking_requests.c.status == status, booking_requests.c.status_changed_at),
-            else_=datetime.now(timezone.utc),
-        ),
-    }
-    if note is not None:
-        values["staff_note"] = note
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(booking_requests)
-            .where(booking_requests.c.reference == canonical_reference(reference))
-            .values(**values)
-        )
-    return result.rowcount > 0
+    return BOOKINGS.set_status(engine, reference, status, note)
 
 
 def export_booking_requests_csv(
@@ -204,9 +169,3 @@ def _csv_value(column: str, row: dict[str, Any]) -> str:
 
 def _defused(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def _known_status(status: str) -> str:
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; expected one of {STATUSES}")
-    return status

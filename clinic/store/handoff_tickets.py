@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import case, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from clinic.store import references
 from clinic.store.models import handoff_tickets
 from clinic.store.rows import row_in_utc
+from clinic.store.staff_records import RecordTable, known
 
 KINDS = ("callback", "live")
 REASONS = ("visitor_asked", "misunderstood", "after_crisis", "booking_failed")
@@ -36,6 +37,7 @@ DATETIME_COLUMNS = (
     "assigned_at",
     "closed_at",
 )
+TICKETS = RecordTable(handoff_tickets, REFERENCE_PREFIX, STATUSES, DATETIME_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,13 @@ class HandoffTicket:
 
 def new_ticket_reference() -> str:
     """A short code visitors can read out on the phone, e.g. ``CB-7KQ3XZ``."""
-    return references.new_code(REFERENCE_PREFIX)
+    return TICKETS.new_reference()
 
 
 def canonical_ticket_reference(reference: str) -> str:
     """The stored form of a reference as staff may type it: any case, spaces or
     dashes, with or without the ``CB-`` prefix."""
-    return references.canonical(reference, REFERENCE_PREFIX)
+    return TICKETS.canonical(reference)
 
 
 def store_handoff_ticket(engine: Engine, ticket: HandoffTicket) -> str:
@@ -79,10 +81,10 @@ def store_handoff_ticket(engine: Engine, ticket: HandoffTicket) -> str:
 
 
 def _row(ticket: HandoffTicket) -> dict[str, Any]:
-    _known("kind", ticket.kind, KINDS)
-    _known("reason", ticket.reason, REASONS)
+    known("kind", ticket.kind, KINDS)
+    known("reason", ticket.reason, REASONS)
     if ticket.contact_kind:
-        _known("contact kind", ticket.contact_kind, CONTACT_KINDS)
+        known("contact kind", ticket.contact_kind, CONTACT_KINDS)
     return {
         "conversation_id": ticket.conversation_id,
         "kind": ticket.kind,
@@ -100,44 +102,22 @@ def _fit(column: str, value: str | None) -> str | None:
 
 
 def mark_ticket_notification(engine: Engine, reference: str, error: str | None) -> None:
-    values: dict[str, Any] = {"notify_error": error}
-    if error is None:
-        values["notified_at"] = datetime.now(timezone.utc)
-    with engine.begin() as connection:
-        connection.execute(
-            update(handoff_tickets)
-            .where(handoff_tickets.c.reference == canonical_ticket_reference(reference))
-            .values(**values)
-        )
+    TICKETS.mark_notification(engine, reference, error)
 
 
 def list_handoff_tickets(
     engine: Engine, status: str | None = None, kind: str | None = None
 ) -> list[dict[str, Any]]:
     """Tickets oldest first (the order staff should answer them in)."""
-    query = select(handoff_tickets).order_by(
-        handoff_tickets.c.created_at, handoff_tickets.c.id
-    )
     if status is not None:
-        query = query.where(
-            handoff_tickets.c.status == _known("status", status, STATUSES)
-        )
+        known("status", status, STATUSES)
     if kind is not None:
-        query = query.where(handoff_tickets.c.kind == _known("kind", kind, KINDS))
-    with engine.connect() as connection:
-        return [
-            row_in_utc(row._mapping, DATETIME_COLUMNS)
-            for row in connection.execute(query)
-        ]
+        known("kind", kind, KINDS)
+    return TICKETS.list(engine, status=status, kind=kind)
 
 
 def get_handoff_ticket(engine: Engine, reference: str) -> dict[str, Any] | None:
-    query = select(handoff_tickets).where(
-        handoff_tickets.c.reference == canonical_ticket_reference(reference)
-    )
-    with engine.connect() as connection:
-        row = connection.execute(query).first()
-    return None if row is None else row_in_utc(row._mapping, DATETIME_COLUMNS)
+    return TICKETS.get(engine, reference)
 
 
 def set_ticket_status(
@@ -150,31 +130,10 @@ def set_ticket_status(
     """Sets the status (and the staff note and assignee, when given; an empty
     assignee clears it); False when there is no such ticket. status_changed_at
     moves only when the status does."""
-    values: dict[str, Any] = {
-        "status": _known("status", status, STATUSES),
-        # The right-hand side sees the row as it was before this update.
-        "status_changed_at": case(
-            (handoff_tickets.c.status == status, handoff_tickets.c.status_changed_at),
-            else_=datetime.now(timezone.utc),
-        ),
-    }
-    if note is not None:
-        values["staff_note"] = note
-    if assigned_to is not None:
-        values["assigned_to"] = _fit("assigned_to", assigned_to)
-    with engine.begin() as connection:
-        result = connection.execute(
-            update(handoff_tickets)
-            .where(handoff_tickets.c.reference == canonical_ticket_reference(reference))
-            .values(**values)
-        )
-    return result.rowcount > 0
-
-
-def _known(what: str, value: str, known: tuple[str, ...]) -> str:
-    if value not in known:
-        raise ValueError(f"unknown {what} {value!r}; expected one of {known}")
-    return value
+    more = (
+        {} if assigned_to is None else {"assigned_to": _fit("assigned_to", assigned_to)}
+    )
+    return TICKETS.set_status(engine, reference, status, note, **more)
 
 
 # How a live ticket ended.
@@ -204,7 +163,7 @@ def close_live_ticket(engine: Engine, reference: str, outcome: str) -> bool:
         reference,
         ("new", "assigned"),
         status="closed",
-        outcome=_known("outcome", outcome, OUTCOMES),
+        outcome=known("outcome", outcome, OUTCOMES),
         closed_at=now,
         status_changed_at=now,
     )
