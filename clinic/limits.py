@@ -25,5 +25,5 @@ TOO_LONG_TEXT = (
 )
 MAX_SENDER_CHARS = 128
 # What a conversation keeps of one message once it has been read whole
-# (clinic/rasa_cli.py): the same as a crisis flag keeps.
+# (clinic/rasa_patches/long_messages.py): the same as a crisis flag keeps.
 MAX_KEPT_MESSAGE_CHARS = 5_000

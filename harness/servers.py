@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from clinic.api_token import token_header
+from clinic.rasa_patches.api_token import token_header
 from clinic.settings import ClinicSettings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Browser, Playwright
 
-from clinic.api_token import token_header
+from clinic.rasa_patches.api_token import token_header
 from clinic.site.config import BUNDLE_NAME, DEFAULT_DIST
 from harness.servers import (
     VENV_BIN,

@@ -20,7 +20,7 @@ class ClinicActionServer:
     @hookimpl
     def attach_sanic_app_extensions(self, app: Any) -> None:
         from clinic.action_auth import action_token, require_token
-        from clinic.rasa_cli import freeze_live_objects
+        from clinic.rasa_patches.speed import freeze_live_objects
 
         require_token(app, action_token())
         freeze_live_objects()

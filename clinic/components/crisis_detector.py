@@ -303,7 +303,7 @@ class CrisisDetector(GraphComponent):
         self._top_floor = float(config.get(TOP_FLOOR_KEY, 0.0))
         self._fallback_below = float(config.get(FALLBACK_KEY, 0.0))
         # Built for one pipeline's vocabulary; rebuilt when the pipeline is
-        # renewed (clinic/spacy_renewal.py).
+        # renewed (clinic/rasa_patches/spacy_renewal.py).
         self._matchers_for: Language | None = None
         self._matcher: Matcher | None = None
         self._context_matcher: Matcher | None = None

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from clinic.api_token import token_header
+from clinic.rasa_patches.api_token import token_header
 
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from clinic.api_token import token_header
+from clinic.rasa_patches.api_token import token_header
 
 TIMEOUT_SECONDS = 120  # loading a model takes seconds; a busy server longer
 STATUS_TIMEOUT_SECONDS = 5  # the console asks often: it must not wait long

@@ -13,7 +13,7 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from clinic import rasa_cli
+from clinic.rasa_patches import speed
 from harness.servers import PROJECT_ROOT, VENV_BIN, base_environment
 
 VALID_ANSWER = {
@@ -33,14 +33,14 @@ RASAS_OWN_VALIDATION = RemoteAction._validate_action_result
 @pytest.fixture
 def fixed_action() -> Iterator[RemoteAction]:
     original = RemoteAction._validate_action_result
-    rasa_cli.validate_action_results_compiled()
+    speed.validate_action_results_compiled()
     yield RemoteAction("validate_booking_form", EndpointConfig("http://127.0.0.1:1"))
     RemoteAction._validate_action_result = original  # type: ignore[method-assign]
 
 
 def test_a_valid_answer_passes(fixed_action: RemoteAction) -> None:
-    assert RASAS_OWN_VALIDATION is not rasa_cli.validate_action_result
-    assert RemoteAction._validate_action_result is rasa_cli.validate_action_result
+    assert RASAS_OWN_VALIDATION is not speed.validate_action_result
+    assert RemoteAction._validate_action_result is speed.validate_action_result
     assert fixed_action._validate_action_result(VALID_ANSWER) is True
     assert RASAS_OWN_VALIDATION(fixed_action, VALID_ANSWER) is True
 
@@ -58,14 +58,14 @@ def test_an_invalid_answer_is_refused_as_rasa_refuses_it(
 
 
 def test_the_schema_is_compiled_once() -> None:
-    assert rasa_cli.action_result_validator() is rasa_cli.action_result_validator()
+    assert speed.action_result_validator() is speed.action_result_validator()
 
 
 # A new interpreter, as `scripts/rasa run` starts one: the fixes, then the model
 # loaded as the server loads it, a message parsed, then the training graph read.
 SERVER_LOADS_THE_MODEL = """
 import asyncio, json, sys
-from clinic.rasa_cli import apply_fixes
+from clinic.rasa_patches.table import apply_fixes
 apply_fixes()
 from rasa.core.agent import Agent
 import thinc.compat
@@ -131,7 +131,7 @@ def test_an_empty_domain_is_still_told_from_a_real_one() -> None:
     from rasa.shared.core.domain import Domain
 
     rasas_own = Domain.is_empty
-    rasa_cli.compare_domains_with_one_empty_domain()
+    speed.compare_domains_with_one_empty_domain()
     try:
         real = Domain.load(str(PROJECT_ROOT / "domain"))
         for domain in (Domain.empty(), Domain.from_dict({}), real):
@@ -172,7 +172,7 @@ def test_requests_are_encoded_to_what_json_dumps_gives() -> None:
 
     domain = Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
     for value in (ACTION_CALL, {**ACTION_CALL, "domain": domain}, [], "text", None):
-        assert json.loads(rasa_cli.encode_json(value)) == json.loads(json.dumps(value))
+        assert json.loads(speed.encode_json(value)) == json.loads(json.dumps(value))
 
 
 async def test_the_action_server_receives_the_request_as_sent() -> None:
@@ -192,7 +192,7 @@ async def test_the_action_server_receives_the_request_as_sent() -> None:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     rasas_own = EndpointConfig.session
-    rasa_cli.encode_endpoint_requests_with_orjson()
+    speed.encode_endpoint_requests_with_orjson()
     try:
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
         answer = await endpoint.request(json=ACTION_CALL, method="post")
@@ -235,14 +235,14 @@ def test_a_trackers_state_is_rasas_with_the_form_copied_shallowly() -> None:
     idle = DialogueStateTracker("idle", [])
     expected = rasas_own(tracker, EventVerbosity.ALL)
     expected_idle = rasas_own(idle, EventVerbosity.ALL)
-    rasa_cli.copy_the_active_loop_shallowly()
+    speed.copy_the_active_loop_shallowly()
     try:
         state = tracker.current_state(EventVerbosity.ALL)
         assert idle.current_state(EventVerbosity.ALL) == expected_idle
     finally:
         DialogueStateTracker.current_state = rasas_own  # type: ignore[method-assign]
     assert state == expected
-    assert json.loads(rasa_cli.encode_json(state)) == json.loads(json.dumps(expected))
+    assert json.loads(speed.encode_json(state)) == json.loads(json.dumps(expected))
     assert state["active_loop"]["name"] == "booking_form"
     assert tracker.active_loop is not None  # put back after the state was read
     assert tracker.active_loop.name == "booking_form"
@@ -254,7 +254,8 @@ def test_a_trackers_state_is_rasas_with_the_form_copied_shallowly() -> None:
 # server loads it at start, then replaced, as PUT /model replaces it.
 SERVER_LOADS_AND_REPLACES_THE_MODEL = """
 import asyncio, gc, json, sys
-from clinic.rasa_cli import apply_checked, command_of
+from clinic.rasa_cli import command_of
+from clinic.rasa_patches.table import apply_checked
 apply_checked(command_of(["run", "--model", sys.argv[1]]), stock=False)
 import rasa.core.agent
 
@@ -303,7 +304,8 @@ print(json.dumps({
 
 OTHER_COMMANDS_ARE_LEFT_ALONE = """
 import json, sys
-from clinic.rasa_cli import apply_checked, command_of
+from clinic.rasa_cli import command_of
+from clinic.rasa_patches.table import apply_checked
 apply_checked(command_of(["train", "--fixed-model-name", "x"]), stock=False)
 print(json.dumps({
     "agent_imported": "rasa.core.agent" in sys.modules,

@@ -112,7 +112,7 @@ def test_unclear_twice_offers_a_person(assistant: Assistant) -> None:
 
 def test_the_running_server_has_not_loaded_tensorflow(assistant: Assistant) -> None:
     """TensorFlow alone is about 540 MB resident; nothing this model does needs it
-    (clinic/rasa_cli.py defers it)."""
+    (clinic/rasa_patches/speed.py defers it)."""
     replies = assistant.send(new_visitor(), "how long does a session take")
     assert texts(replies)
     with open(f"/proc/{assistant.pid}/maps") as maps:

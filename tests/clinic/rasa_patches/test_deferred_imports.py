@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic.deferred_imports import DeferredImports, top_level_names
+from clinic.rasa_patches.deferred_imports import DeferredImports, top_level_names
 
 HEAVY = """\
 import json

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic import rasa_cli
-from clinic.rasa_guard import (
+from clinic.rasa_patches import table
+from clinic.rasa_patches.guard import (
     RasaNotAsPatched,
     Touched,
     check,
@@ -20,7 +20,7 @@ from harness.servers import PROJECT_ROOT, VENV_BIN, base_environment
 
 
 def every_touched() -> list[Touched]:
-    return [touched for patch in rasa_cli.every_patch() for touched in patch.touches]
+    return [touched for patch in table.every_patch() for touched in patch.touches]
 
 
 def test_the_installed_rasa_is_the_one_every_patch_was_written_for() -> None:
@@ -107,7 +107,8 @@ def run_rasa_cli(
 START_WITH_A_CHANGED_FUNCTION = """
 import sys
 from clinic import rasa_cli
-rasa_cli.SHA["{key}"] = "0" * 64
+from clinic.rasa_patches import table
+table.SHA["{key}"] = "0" * 64
 sys.argv = ["rasa", "run", "--help"]
 rasa_cli.main()
 """
@@ -163,9 +164,9 @@ def test_a_protection_is_checked_even_for_stock_rasa(tmp_path: Path) -> None:
 
 CHECK_WITHOUT_IMPORTING = """
 import json, sys
-from clinic import rasa_cli
-from clinic.rasa_guard import check
-check(t for p in rasa_cli.every_patch() for t in p.touches)
+from clinic.rasa_patches import table
+from clinic.rasa_patches.guard import check
+check(t for p in table.every_patch() for t in p.touches)
 print(json.dumps({
     "tensorflow": "tensorflow" in sys.modules,
     "rasa.server": "rasa.server" in sys.modules,

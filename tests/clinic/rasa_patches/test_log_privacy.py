@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import structlog
 
-from clinic.log_privacy import keep_visitor_text_out_of_logs, redacted
+from clinic.rasa_patches.log_privacy import keep_visitor_text_out_of_logs, redacted
 from harness.servers import Assistant, assistant_on_its_own_database
 
 DISCLOSURE = "call me on 202 555 0187, i keep thinking about ending my life"

@@ -13,8 +13,8 @@ from typing import ClassVar
 import pytest
 import requests
 
-from clinic.api_token import TOKEN_HEADER
 from clinic.console.rasa_client import RasaClient
+from clinic.rasa_patches.api_token import TOKEN_HEADER
 from clinic.training.serving import RasaServer
 from harness.servers import Assistant
 

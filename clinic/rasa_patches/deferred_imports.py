@@ -1,7 +1,7 @@
 """Modules imported now whose code runs when one of their names is first used.
 
 The Rasa server uses this for Rasa modules that import TensorFlow at their top
-but that only training calls (clinic/rasa_cli.py).
+but that only training calls (speed.py: defer_tensorflow).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa_sdk import events
 
-from clinic.action_results import ActionResultValidator
+from clinic.rasa_patches.action_results import ActionResultValidator
 
 SCHEMA = RemoteAction.action_response_format_spec()
 PARSE_DATA = {

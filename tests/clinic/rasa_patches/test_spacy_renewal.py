@@ -1,5 +1,5 @@
 """The served spaCy pipeline is renewed once it has learnt too many strings
-(clinic/spacy_renewal.py), and the crisis detector follows it."""
+(clinic/rasa_patches/spacy_renewal.py), and the crisis detector follows it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from clinic.spacy_renewal import renew_spacy_when_grown, renew_when_grown
+from clinic.rasa_patches.spacy_renewal import renew_spacy_when_grown, renew_when_grown
 from tests.clinic.components.test_crisis_detector import (
     PHRASES,
     CrisisDetector,
@@ -62,7 +62,7 @@ def test_the_crisis_detector_follows_a_renewed_pipeline() -> None:
 def test_rasas_spacy_component_renews_before_it_reads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("clinic.spacy_renewal.MAX_NEW_STRINGS", 100)
+    monkeypatch.setattr("clinic.rasa_patches.spacy_renewal.MAX_NEW_STRINGS", 100)
     monkeypatch.setattr(SpacyNLP, "process", SpacyNLP.process)  # undone after
     renew_spacy_when_grown()
     model = served()

@@ -18,7 +18,10 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from clinic.graph_runner import SequentialGraphRunner, nodes_in_dependency_order
+from clinic.rasa_patches.graph_runner import (
+    SequentialGraphRunner,
+    nodes_in_dependency_order,
+)
 
 MESSAGES = [
     "how much does ketamine therapy cost",

@@ -1,6 +1,6 @@
 """The Rasa the patches were written for, checked before they are applied.
 
-``clinic/rasa_cli.py`` replaces, wraps or copies some of Rasa's private
+``clinic/rasa_patches/`` replaces, wraps or copies some of Rasa's private
 functions, and the tracker store and graph runner subclass Rasa's classes
 and use their private parts. Each was written against one Rasa release: a
 different one could change a function they copy, and the patch would then
@@ -13,7 +13,7 @@ The source is read from the installed files, not imported: importing
 ``rasa.server`` here would load TensorFlow before the patches can defer it.
 
 After a Rasa upgrade: read each named function's new source against its
-patch, then ``python -m clinic.rasa_guard`` prints the new digests to paste.
+patch, then ``python -m clinic.rasa_patches.guard`` prints the new digests to paste.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class RasaNotAsPatched(SystemExit):
             "for, so the server does not start:\n  - "
             + "\n  - ".join(problems)
             + "\nCLINIC_STOCK_RASA=1 runs Rasa without the speed patches; "
-            "clinic/rasa_guard.py says how to review an upgrade."
+            "clinic/rasa_patches/guard.py says how to review an upgrade."
         )
 
 
@@ -123,7 +123,7 @@ def check(
 
 def main() -> None:
     """Prints the installed digests of what the patches touch (after review)."""
-    from clinic.rasa_cli import every_patch
+    from clinic.rasa_patches.table import every_patch
 
     for patch in every_patch():
         for each in patch.touches:
