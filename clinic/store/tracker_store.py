@@ -8,10 +8,11 @@ load (docs/performance.md) put the two at about half of its CPU time.
 This store keeps the conversations it recently used in memory and counts the
 stored events with one prepared COUNT query instead:
 - ``retrieve`` counts, and returns the kept tracker only if it holds exactly
-  the events stored for the conversation's latest session. Another server that
-  added events (a clinic group's servers share one database), a new session,
-  or a tracker changed without being saved all make the counts differ, and the
-  conversation is read from the database as before;
+  the events stored for the conversation's latest session and the newest
+  stored event is still the one it saw. Another server that added events (a
+  clinic group's servers share one database), even a new session of the same
+  length, or a tracker changed without being saved all make the check fail,
+  and the conversation is read from the database as before;
 - ``save`` hands the new events to the event broker and inserts them, as Rasa
   does; for the tracker it handed out it already knows how many are stored.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -40,6 +42,28 @@ from sqlalchemy.pool import QueuePool
 from clinic.store.db import tune_sqlite
 
 DEFAULT_CACHED_CONVERSATIONS = 512
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the database holds of a conversation: events since its latest
+    session start, and the id of its newest event (None: none stored)."""
+
+    count: int
+    newest: int | None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A conversation kept in memory, with what was stored when it was kept."""
+
+    tracker: DialogueStateTracker
+    stored: Stored
+
+    def matches(self, now: Stored) -> bool:
+        """Nothing was added since (here or by another server), and the tracker
+        holds no event that was not saved."""
+        return now == self.stored and len(self.tracker.events) == now.count
 
 
 def pooled_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
@@ -81,57 +105,62 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sessionmaker(bind=self.engine)
             tune_sqlite(self.engine)
         self._capacity = int(cached_conversations)
-        self._recent: OrderedDict[str, tuple[DialogueStateTracker, int]] = OrderedDict()
+        self._recent: OrderedDict[str, Kept] = OrderedDict()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        stored = self._stored_event_count(sender_id)
+        stored = self._stored(sender_id)
         kept = self._recent.get(sender_id)
-        if kept is not None and len(kept[0].events) == kept[1] == stored:
+        if kept is not None and kept.matches(stored):
             self._recent.move_to_end(sender_id)
-            return kept[0]
+            return kept.tracker
         tracker = await super().retrieve(sender_id)
-        if tracker is not None and len(tracker.events) == stored:
-            self._remember(tracker, stored)
+        if tracker is not None and len(tracker.events) == stored.count:
+            self._remember(Kept(tracker, stored))
         else:
             self._recent.pop(sender_id, None)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
-        stored = self._known_stored_count(tracker)
-        new_events = list(itertools.islice(tracker.events, stored, None))
+        stored = self._known_stored(tracker)
+        new_events = list(itertools.islice(tracker.events, stored.count, None))
         if self.event_broker is not None:
             await self._stream_new_events(self.event_broker, new_events, sender_id)
         if new_events:
             rows = [self._row(sender_id, event) for event in new_events]
             with self.engine.begin() as connection:  # committed on leaving
                 connection.execute(self.SQLEvent.__table__.insert(), rows)
-        self._remember(tracker, stored + len(new_events))
+                newest = connection.execute(
+                    self._newest_statement, {"sender_id": sender_id}
+                ).scalar_one()
+            stored = Stored(stored.count + len(new_events), newest)
+        self._remember(Kept(tracker, stored))
 
-    def _known_stored_count(self, tracker: DialogueStateTracker) -> int:
-        """How many of the tracker's events are stored already.
+    def _known_stored(self, tracker: DialogueStateTracker) -> Stored:
+        """What of the tracker's conversation is stored already.
 
         The tracker this store handed out (checked against the database then)
         or last saved itself needs no query: under Rasa's lock store nothing
         else writes the conversation while a message is being processed.
         """
         kept = self._recent.get(tracker.sender_id)
-        if kept is not None and kept[0] is tracker:
-            return kept[1]
-        return self._stored_event_count(tracker.sender_id)
+        if kept is not None and kept.tracker is tracker:
+            return kept.stored
+        return self._stored(tracker.sender_id)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         if self.event_broker is None:
             return
-        stored = self._stored_event_count(tracker.sender_id)
-        new_events = list(itertools.islice(tracker.events, stored, None))
+        stored = self._stored(tracker.sender_id)
+        new_events = list(itertools.islice(tracker.events, stored.count, None))
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
-    def _remember(self, tracker: DialogueStateTracker, stored: int) -> None:
+    def _remember(self, kept: Kept) -> None:
         if self._capacity <= 0:
             return
-        self._recent[tracker.sender_id] = (tracker, stored)
-        self._recent.move_to_end(tracker.sender_id)
+        sender_id = kept.tracker.sender_id
+        self._recent[sender_id] = kept
+        self._recent.move_to_end(sender_id)
         while len(self._recent) > self._capacity:
             self._recent.popitem(last=False)
 
@@ -150,23 +179,40 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             "data": json.dumps(data),
         }
 
-    def _stored_event_count(self, sender_id: str) -> int:
-        """Events stored since the latest session start, counted as Rasa does."""
+    def _stored(self, sender_id: str) -> Stored:
+        """Events stored since the latest session start, counted as Rasa does,
+        and the id of the newest stored event."""
         # A connection, not an ORM session: the session's set-up and tear-down
         # cost more than the query.
         with self.engine.connect() as connection:
-            count = connection.execute(self._count_statement, {"sender_id": sender_id})
-            return int(count.scalar_one())
+            row = connection.execute(
+                self._count_statement, {"sender_id": sender_id}
+            ).one()
+        return Stored(int(row[0]), row[1])
+
+    @cached_property
+    def _newest_statement(self) -> Any:
+        events = self.SQLEvent.__table__
+        return sa.select(sa.func.max(events.c.id)).where(
+            events.c.sender_id == sa.bindparam("sender_id")
+        )
 
     @cached_property
     def _count_statement(self) -> Any:
-        """Rasa's latest-session event query as a COUNT, built once.
+        """Rasa's latest-session event query as a COUNT, built once, with the
+        newest event's id: a count alone cannot tell a new session of the same
+        length, written by another server, from the one kept here.
 
         Building and compiling the ORM query for every message cost more than
         running it.
         """
         events = self.SQLEvent.__table__
         sender = sa.bindparam("sender_id")
+        newest = (
+            sa.select(sa.func.max(events.c.id))
+            .where(events.c.sender_id == sender)
+            .scalar_subquery()
+        )
         session_start = (
             sa.select(sa.func.max(events.c.timestamp))
             .where(
@@ -175,7 +221,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             )
             .scalar_subquery()
         )
-        return sa.select(sa.func.count()).where(
+        return sa.select(sa.func.count(), newest).where(
             events.c.sender_id == sender,
             sa.or_(events.c.timestamp >= session_start, session_start.is_(None)),
         )

@@ -147,6 +147,31 @@ async def test_events_another_server_stored_are_read_from_the_database(
     assert user_texts(here) == ["hello", "second message, on the other server"]
 
 
+async def test_a_new_session_of_the_same_length_on_another_server_is_read(
+    store_and_broker: tuple[TrackerStore, RecordingBroker],
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two replicas of a clinic group: the count of the latest session alone
+    would match the kept tracker here, which must not be served."""
+    store, _ = store_and_broker
+    other_server = store_from_endpoints(database_url, monkeypatch, None)
+    tracker = await said_hello(store, "visitor-6")
+    kept_events = len(tracker.events)
+
+    elsewhere = await other_server.retrieve("visitor-6")
+    assert elsewhere is not None
+    elsewhere.update(SessionStarted())
+    for index in range(kept_events - 1):
+        elsewhere.update(UserUttered(f"new session, message {index}"))
+    await other_server.save(elsewhere)
+
+    here = await store.retrieve("visitor-6")
+    assert here is not tracker
+    assert here is not None and any(isinstance(e, SessionStarted) for e in here.events)
+    assert len(here.events) == kept_events  # the same length: only the ids differ
+
+
 async def test_a_tracker_changed_but_not_saved_is_read_again(
     store_and_broker: tuple[TrackerStore, RecordingBroker],
 ) -> None:
