@@ -42,6 +42,11 @@ from sqlalchemy.pool import QueuePool
 from clinic.store.db import tune_sqlite
 
 DEFAULT_CACHED_CONVERSATIONS = 512
+# Memory follows events, not conversations: 512 conversations of a few dozen
+# events are a few MB, ten of 250 maximum-size messages were 40 MB. Kept events
+# are bounded in all, and a conversation longer than a tenth of that is read
+# from the database for each message instead (tests/integration/test_fuzz.py).
+DEFAULT_CACHED_EVENTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,8 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     """``type: clinic.store.tracker_store.ClinicSQLTrackerStore`` in endpoints.yml.
 
     ``cached_conversations`` (default 512, 0 turns the cache off) bounds how
-    many recent conversations are kept in memory.
+    many recent conversations are kept in memory, ``cached_events`` (default
+    20,000) how many events they hold in all.
     """
 
     def __init__(
@@ -97,6 +103,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         domain: Domain | None = None,
         event_broker: EventBroker | None = None,
         cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
+        cached_events: int = DEFAULT_CACHED_EVENTS,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
@@ -105,6 +112,8 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sessionmaker(bind=self.engine)
             tune_sqlite(self.engine)
         self._capacity = int(cached_conversations)
+        self._event_budget = int(cached_events)
+        self._kept_events = 0
         self._recent: OrderedDict[str, Kept] = OrderedDict()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -117,7 +126,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         if tracker is not None and len(tracker.events) == stored.count:
             self._remember(Kept(tracker, stored))
         else:
-            self._recent.pop(sender_id, None)
+            self._forget(sender_id)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -156,13 +165,23 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
 
     def _remember(self, kept: Kept) -> None:
-        if self._capacity <= 0:
-            return
         sender_id = kept.tracker.sender_id
+        self._forget(sender_id)
+        too_long = kept.stored.count > self._event_budget // 10
+        if self._capacity <= 0 or too_long:
+            return
         self._recent[sender_id] = kept
-        self._recent.move_to_end(sender_id)
-        while len(self._recent) > self._capacity:
-            self._recent.popitem(last=False)
+        self._kept_events += kept.stored.count
+        while (
+            len(self._recent) > self._capacity or self._kept_events > self._event_budget
+        ):
+            _, oldest = self._recent.popitem(last=False)
+            self._kept_events -= oldest.stored.count
+
+    def _forget(self, sender_id: str) -> None:
+        kept = self._recent.pop(sender_id, None)
+        if kept is not None:
+            self._kept_events -= kept.stored.count
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:

@@ -197,6 +197,33 @@ async def test_the_cache_keeps_only_the_most_recent_conversations(
     assert await store.retrieve("c") is trackers["c"]
 
 
+async def test_kept_events_are_bounded_and_long_conversations_not_kept(
+    tmp_path: Path,
+) -> None:
+    """Memory follows events: a conversation of many long messages is read from
+    the database each time instead of held, and the kept ones fit a budget."""
+    store = ClinicSQLTrackerStore(
+        Domain.empty(), db=str(tmp_path / "clinic.db"), cached_events=100
+    )
+    long = await store.get_or_create_tracker("long")
+    for index in range(12):
+        long.update(UserUttered(f"message {index}"))
+    await store.save(long)
+    assert await store.retrieve("long") is not long  # over a tenth of the budget
+    short = {}
+    for sender in "abcdefghijkl":  # 12 conversations of 9 events: 108 > 100
+        short[sender] = await store.get_or_create_tracker(sender)
+        for index in range(8):  # and the first action_listen
+            short[sender].update(UserUttered(f"{sender} {index}"))
+        await store.save(short[sender])
+        assert len(short[sender].events) == 9
+    assert await store.retrieve("l") is short["l"]
+    assert await store.retrieve("b") is short["b"]
+    assert await store.retrieve("a") is not short["a"]  # the oldest, let go
+    again = await store.retrieve("long")
+    assert again is not None and len(again.events) == len(long.events)
+
+
 async def test_sqlite_connections_are_reused_and_writes_stay_durable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
