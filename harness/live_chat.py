@@ -7,6 +7,7 @@ import json
 import queue
 import re
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -107,7 +108,17 @@ class SocketVisitor:
         return messages
 
     def close(self) -> None:
-        self.client.disconnect()
+        hang_up(self.client)
+
+
+def hang_up(client: socketio.Client) -> None:
+    """Disconnects without waiting for the long-poll in flight.
+
+    The disconnect packets go out at once, so the server ends the session as
+    before; only the client's wait for its pending poll to come back (up to
+    the server's 25 s ping interval) is left to a background thread.
+    """
+    threading.Thread(target=client.disconnect, daemon=True).start()
 
 
 @dataclass

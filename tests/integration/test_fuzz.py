@@ -35,6 +35,7 @@ from harness.live_chat import (
     StaffMember,
     console_server,
     create_staff_account,
+    hang_up,
 )
 from harness.servers import (
     Assistant,
@@ -263,7 +264,7 @@ def sockets(fuzzed: tuple) -> Iterator[list[FuzzSocket]]:
     opened = [FuzzSocket(assistant.url) for _ in range(SOCKETS)]
     yield opened
     for each in opened:
-        each.client.disconnect()
+        hang_up(each.client)
 
 
 socket_turn = itertools.cycle(range(SOCKETS))
