@@ -38,6 +38,7 @@ from harness.live_chat import (
     hang_up,
 )
 from harness.servers import (
+    PROJECT_ROOT,
     Assistant,
     assistant_on_its_own_database,
     base_environment,
@@ -69,6 +70,7 @@ MAX_HELLO_SECONDS = 2.0
 # loaded into the server: +370 MB; spaCy's strings before renewal) exceeds it.
 MAX_MEMORY_GROWTH_MB = 250
 SENDERS = 300  # conversations the REST messages are spread over
+RESULTS = PROJECT_ROOT / "results"
 SOCKETS = 10
 
 
@@ -394,4 +396,9 @@ def test_no_traceback_in_the_servers_logs(fuzzed: tuple) -> None:
 def test_memory_stayed_flat(fuzzed: tuple) -> None:
     assistant, _, memory = fuzzed
     growth = rss_mb(assistant.pid) - memory["start"]
+    # The figure of each run, for docs/security.md (results/ is not committed).
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "fuzz_memory.json").write_text(
+        json.dumps({"start_mb": round(memory["start"]), "growth_mb": round(growth)})
+    )
     assert growth < MAX_MEMORY_GROWTH_MB, f"{memory['start']:.0f} MB + {growth:.0f}"
