@@ -99,14 +99,6 @@ class SocketVisitor:
     def wait_for_text(self, fragment: str, timeout: float = 20.0) -> list[dict]:
         return self.wait_for(lambda m: fragment in (m.get("text") or ""), timeout)
 
-    def quiet_for(self, seconds: float) -> list[dict[str, Any]]:
-        """Everything received within `seconds` (expected: nothing)."""
-        time.sleep(seconds)
-        messages = []
-        while not self.received.empty():
-            messages.append(self.received.get_nowait())
-        return messages
-
     def close(self) -> None:
         hang_up(self.client)
 
