@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from clinic.console.conversation import transcript
 from clinic.console.handoffs import Handoffs, handoff_status_text
 from clinic.console.rasa_client import RasaClient, RasaUnavailable
+from clinic.console.times import staff_time
 from clinic.store.crisis_flags import list_crisis_flags
 from clinic.store.handoff_tickets import get_handoff_ticket, list_handoff_tickets
 from clinic.store.staff_accounts import (
@@ -53,6 +54,7 @@ def ticket_summary(ticket: dict[str, Any]) -> dict[str, Any]:
         "assigned_to": ticket["assigned_to"] or "",
         "first_name": ticket["first_name"] or "",
         "created_at": _iso(ticket["created_at"]),
+        "created_at_text": staff_time(ticket["created_at"]),
         "urgent": ticket["reason"] == "after_crisis",
     }
 
@@ -72,6 +74,7 @@ def queue_snapshot(engine: Engine) -> dict[str, Any]:
             "conversation_id": flag["conversation_id"],
             "message": flag["message"][:300],
             "created_at": _iso(flag["created_at"]),
+            "created_at_text": staff_time(flag["created_at"]),
         }
         for flag in list_crisis_flags(engine)
         if flag["status"] == "new" and _as_utc(flag["created_at"]) >= since
@@ -97,6 +100,7 @@ async def conversation_snapshot(
                 "author": e["author"],
                 "text": e["text"],
                 "at": _iso(e["created_at"]),
+                "at_text": staff_time(e["created_at"]),
             }
             for e in await asyncio.to_thread(list_ticket_entries, engine, reference)
         ],

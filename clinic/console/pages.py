@@ -16,6 +16,7 @@ from clinic.console.config import ConsoleConfig
 from clinic.console.handoffs import Handoffs
 from clinic.console.rasa_client import RasaClient
 from clinic.console.security import CSRF_FIELD, current_session
+from clinic.console.times import staff_time
 from clinic.content.editor import ContentEditor
 from clinic.settings import current_settings
 from clinic.store.sign_in_failures import SignInLimits
@@ -34,11 +35,14 @@ TRAINING = web.AppKey("training", TrainingSettings)
 
 
 def template_environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    # {{ ticket.created_at|when }}: in the clinic's time zone, readable.
+    environment.filters["when"] = staff_time
+    return environment
 
 
 def render(

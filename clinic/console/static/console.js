@@ -57,7 +57,7 @@
       first.appendChild(link);
       row.append(first, el("td", "", ticket.kind === "live" ? "live chat" : "call-back"),
         el("td", "", ticket.reason), el("td", "", ticket.status_text),
-        el("td", "", ticket.created_at));
+        el("td", "", ticket.created_at_text));
       rows.appendChild(row);
     });
     if (!data.tickets.length) {
@@ -75,7 +75,7 @@
         item.classList.add("new");
         fresh += 1;
       }
-      const link = el("a", "", flag.created_at + ": “" + flag.message + "”");
+      const link = el("a", "", flag.created_at_text + ": “" + flag.message + "”");
       link.href = "/conversations/" + encodeURIComponent(flag.conversation_id);
       item.appendChild(link);
       flags.appendChild(item);
@@ -115,7 +115,7 @@
     entries.replaceChildren();
     data.entries.forEach(function (entry) {
       const item = el("li");
-      item.append(el("strong", "", entry.author), " (" + entry.kind + ", " + entry.at + "): " + entry.text);
+      item.append(el("strong", "", entry.author), " (" + entry.kind + ", " + entry.at_text + "): " + entry.text);
       entries.appendChild(item);
     });
     if (state.status !== undefined && state.status !== data.ticket.status) {
