@@ -44,9 +44,11 @@ from clinic.store.db import tune_sqlite
 DEFAULT_CACHED_CONVERSATIONS = 512
 # Memory follows events, not conversations: 512 conversations of a few dozen
 # events are a few MB, ten of 250 maximum-size messages were 40 MB. Kept events
-# are bounded in all, and a conversation longer than a tenth of that is read
-# from the database for each message instead (tests/integration/test_fuzz.py).
+# are bounded in all, and a conversation longer than a real one (a booking and
+# a dozen questions are about 150 events) is read from the database for each
+# message instead (tests/integration/test_fuzz.py).
 DEFAULT_CACHED_EVENTS = 20_000
+DEFAULT_CACHED_EVENTS_PER_CONVERSATION = 500
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
 
     ``cached_conversations`` (default 512, 0 turns the cache off) bounds how
     many recent conversations are kept in memory, ``cached_events`` (default
-    20,000) how many events they hold in all.
+    20,000) how many events they hold in all, and
+    ``cached_events_per_conversation`` (default 500) the longest one kept.
     """
 
     def __init__(
@@ -104,6 +107,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         event_broker: EventBroker | None = None,
         cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
         cached_events: int = DEFAULT_CACHED_EVENTS,
+        cached_events_per_conversation: int = DEFAULT_CACHED_EVENTS_PER_CONVERSATION,
         **kwargs: Any,
     ) -> None:
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
@@ -113,6 +117,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
             tune_sqlite(self.engine)
         self._capacity = int(cached_conversations)
         self._event_budget = int(cached_events)
+        self._longest_kept = int(cached_events_per_conversation)
         self._kept_events = 0
         self._recent: OrderedDict[str, Kept] = OrderedDict()
 
@@ -167,7 +172,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
     def _remember(self, kept: Kept) -> None:
         sender_id = kept.tracker.sender_id
         self._forget(sender_id)
-        too_long = kept.stored.count > self._event_budget // 10
+        too_long = kept.stored.count > self._longest_kept
         if self._capacity <= 0 or too_long:
             return
         self._recent[sender_id] = kept

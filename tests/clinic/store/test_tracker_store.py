@@ -203,13 +203,16 @@ async def test_kept_events_are_bounded_and_long_conversations_not_kept(
     """Memory follows events: a conversation of many long messages is read from
     the database each time instead of held, and the kept ones fit a budget."""
     store = ClinicSQLTrackerStore(
-        Domain.empty(), db=str(tmp_path / "clinic.db"), cached_events=100
+        Domain.empty(),
+        db=str(tmp_path / "clinic.db"),
+        cached_events=100,
+        cached_events_per_conversation=10,
     )
     long = await store.get_or_create_tracker("long")
     for index in range(12):
         long.update(UserUttered(f"message {index}"))
     await store.save(long)
-    assert await store.retrieve("long") is not long  # over a tenth of the budget
+    assert await store.retrieve("long") is not long  # 13 events: over 10
     short = {}
     for sender in "abcdefghijkl":  # 12 conversations of 9 events: 108 > 100
         short[sender] = await store.get_or_create_tracker(sender)
