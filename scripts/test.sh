@@ -73,24 +73,8 @@ pytest_status() {
 
 step "pytest"
 set +e
-if [ "$#" -gt 0 ]; then
-  "$VENV/bin/pytest" "$@"
-  status=$(pytest_status $? "pytest $*")
-else
-  # The fuzz run (about 6 minutes, with servers and databases of its own) goes
-  # beside the rest of the suite instead of after it: the suite must pass with
-  # the other core busy anyway (README, "Tests").
-  FUZZ=tests/integration/test_fuzz.py
-  "$VENV/bin/pytest" -p no:cacheprovider "$FUZZ" >results/fuzz.log 2>&1 &
-  fuzz_pid=$!
-  "$VENV/bin/pytest" --ignore="$FUZZ"
-  status=$(pytest_status $? "the suite")
-  wait "$fuzz_pid"
-  fuzz_status=$(pytest_status $? "$FUZZ")
-  echo; echo "==> $FUZZ (beside the suite; whole log in results/fuzz.log)"
-  tail -n 25 results/fuzz.log
-  [ "$status" -ne 0 ] || status=$fuzz_status
-fi
+"$VENV/bin/pytest" "$@"
+status=$(pytest_status $? "pytest")
 set -e
 echo "make test: $((SECONDS - STARTED)) s"
 exit "$status"
