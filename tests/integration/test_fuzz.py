@@ -63,7 +63,7 @@ TOTAL = (
     + CONSOLE_REQUESTS
 )
 MAX_HELLO_SECONDS = 2.0
-# Measured (docs/security.md, "Fuzzing by volume"): 449 MB + 191 MB. Each message
+# Measured (docs/security.md, "Fuzzing by volume"): 450 MB + 141 MB. Each message
 # loads its conversation's whole tracker, and the ten socket conversations here
 # grow to 250 maximum-size messages (4 MB of events each): the high-water mark
 # of loading them stays. A leak per message (TensorFlow's training modules
