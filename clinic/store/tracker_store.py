@@ -218,6 +218,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
 
     @cached_property
     def _newest_statement(self) -> Any:
+        """The id of the conversation's newest stored event."""
         events = self.SQLEvent.__table__
         return sa.select(sa.func.max(events.c.id)).where(
             events.c.sender_id == sa.bindparam("sender_id")
@@ -234,11 +235,7 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         """
         events = self.SQLEvent.__table__
         sender = sa.bindparam("sender_id")
-        newest = (
-            sa.select(sa.func.max(events.c.id))
-            .where(events.c.sender_id == sender)
-            .scalar_subquery()
-        )
+        newest = self._newest_statement.scalar_subquery()
         session_start = (
             sa.select(sa.func.max(events.c.timestamp))
             .where(
