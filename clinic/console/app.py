@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timezone
 from typing import Any
@@ -454,8 +455,12 @@ def create_app(config: ConsoleConfig) -> web.Application:
 
 async def load_content_checks_in_background(_: web.Application) -> None:
     """Started, not awaited: the console answers at once, and the first
-    content edit does not wait for the imports (bench/staff_edit.py)."""
-    asyncio.get_running_loop().run_in_executor(None, load_what_checks_use)
+    content edit does not wait for the imports (bench/staff_edit.py). A daemon
+    thread, not the loop's executor: stopping the console must not wait for
+    the imports to finish (run_app joins the executor's threads: 16 s)."""
+    threading.Thread(
+        target=load_what_checks_use, name="content-checks-import", daemon=True
+    ).start()
 
 
 def main() -> None:

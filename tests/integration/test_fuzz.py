@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -62,7 +63,16 @@ TOTAL = (
     + SOCKET_SHAPES
     + CONSOLE_REQUESTS
 )
-MAX_HELLO_SECONDS = 2.0
+# A stall is what issue 24 found: the Rasa server busy with one message for
+# 16.7 s of its CPU (160 KB of unclosed <script>) while a hello waited, minutes
+# at 1 MB. So each hello is judged by the server's CPU time between its sending
+# and its answer: the work queued ahead of it, whatever else the machine runs
+# (the fuzz runs beside the rest of the suite, whose training takes both cores).
+# Its wall-clock wait is reported, not judged: with the machine's other core
+# busy, 2.26 s was measured for under a second of the server's work.
+# tests/integration/test_bad_input.py holds a hello behind a maximum-size
+# message to 1 s of wall-clock time, on a quiet server.
+MAX_HELLO_SERVER_CPU_SECONDS = 2.0
 # Measured (docs/security.md, "Fuzzing by volume"): 450 MB + 141 MB. Each message
 # loads its conversation's whole tracker, and the ten socket conversations here
 # grow to 250 maximum-size messages (4 MB of events each): the high-water mark
@@ -134,18 +144,30 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, all its threads, user and system."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
 class HelloProbe:
     """Another visitor who says "hello" every second while the fuzz runs."""
 
-    def __init__(self, url: str) -> None:
-        self.url, self.latencies = url, []
+    def __init__(self, url: str, server_pid: int) -> None:
+        self.url, self.server_pid = url, server_pid
+        self.latencies: list[float] = []  # wall clock, seconds
+        self.server_work: list[float] = []  # the server's CPU seconds meanwhile
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         sender = f"probe-{uuid.uuid4().hex[:8]}"
         while not self._stop.wait(1.0):
-            started = time.monotonic()
+            started, cpu = time.monotonic(), cpu_seconds(self.server_pid)
             response = requests.post(
                 f"{self.url}/webhooks/rest/webhook",
                 json={"sender": sender, "message": "hello"},
@@ -154,6 +176,7 @@ class HelloProbe:
             response.raise_for_status()
             assert response.json(), "hello got no reply"
             self.latencies.append(time.monotonic() - started)
+            self.server_work.append(cpu_seconds(self.server_pid) - cpu)
 
     def __enter__(self) -> HelloProbe:
         self._thread.start()
@@ -177,7 +200,7 @@ def fuzzed(
         for text in ("hello", "how much does it cost", "x" * 5000):
             running.send("warm-up", text)
         memory = {"start": rss_mb(running.pid)}
-        with HelloProbe(running.url) as probe:
+        with HelloProbe(running.url, running.pid) as probe:
             yield running, probe, memory
         memory["end"] = rss_mb(running.pid)
 
@@ -373,7 +396,22 @@ def test_console_forms(
 def test_other_visitors_were_answered_promptly_throughout(fuzzed: tuple) -> None:
     _, probe, _ = fuzzed
     assert len(probe.latencies) > 30, "the probe ran beside the fuzz"
-    assert max(probe.latencies) < MAX_HELLO_SECONDS, sorted(probe.latencies)[-5:]
+    waits, work = sorted(probe.latencies), sorted(probe.server_work)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "fuzz_hello.json").write_text(
+        json.dumps(
+            {
+                "hellos": len(waits),
+                "wall_clock_median_s": round(waits[len(waits) // 2], 3),
+                "wall_clock_slowest_s": [round(w, 3) for w in waits[-5:]],
+                "server_cpu_median_s": round(work[len(work) // 2], 3),
+                "server_cpu_most_s": [round(w, 3) for w in work[-5:]],
+            }
+        )
+    )
+    assert work[-1] < MAX_HELLO_SERVER_CPU_SECONDS, (
+        f"a hello waited behind {work[-1]:.2f} s of the server's work: {work[-5:]}"
+    )
 
 
 def test_over_ten_thousand_were_sent(fuzzed: tuple) -> None:

@@ -22,7 +22,11 @@ from harness.live_chat import (
 from harness.servers import Assistant, base_environment
 from tests.clinic.console.conftest import PASSWORD
 
+# Longer than the 10 s at which an open queue page marks its staff on duty
+# (clinic/console/live.py, PRESENCE_EVERY).
 IDLE_SECONDS = 15
+# The streams re-check their session every 3 s (clinic/console/live.py).
+RECHECK_SECONDS = 3
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +86,18 @@ def test_idle_staff_are_signed_out_but_staff_on_duty_are_not(
     sam = signed_in(StaffMember(idle_console), "idlesam")
     robin = signed_in(StaffMember(idle_console), "idlerobin")
     dana = signed_in(StaffMember(idle_console), "idledana")
+    # Were Dana's session to lapse like the others, her stream would end by then.
+    danas_lapse = time.monotonic() + IDLE_SECONDS + RECHECK_SECONDS + 1
     dana.set_available()
     robins_queue, danas_queue = OpenQueue(robin), OpenQueue(dana)
-    assert still_signed_in(sam)
+    assert still_signed_in(sam)  # a request: Sam's last activity
+    sams_lapse = time.monotonic() + IDLE_SECONDS + 0.5
 
-    time.sleep(IDLE_SECONDS + 6)  # the streams re-check every 3 s
+    deadline = time.monotonic() + IDLE_SECONDS + 3 * RECHECK_SECONDS
+    while time.monotonic() < deadline and not (
+        robins_queue.ended and time.monotonic() > sams_lapse
+    ):
+        time.sleep(0.1)
 
     assert not still_signed_in(sam), "did nothing for longer than the idle time"
     assert robins_queue.ended and robins_queue.lines[-2:] == [
@@ -94,6 +105,8 @@ def test_idle_staff_are_signed_out_but_staff_on_duty_are_not(
         "data: {}",
     ], "an open page alone is not activity"
     assert not still_signed_in(robin)
+    while time.monotonic() < danas_lapse and not danas_queue.ended:
+        time.sleep(0.1)
     assert not danas_queue.ended, "available with the console open: on duty"
     assert still_signed_in(dana)
     danas_queue.response.close()
