@@ -8,7 +8,9 @@ room or a family shares one address), whatever conversations it opens; one
 address may open SOCKET_CONNECTS_PER_ADDRESS_PER_MINUTE socket.io connections
 (30) and a conversation may rate RATINGS_PER_MINUTE answers (30); the demo
 site serves one address SITE_REQUESTS_PER_ADDRESS_PER_MINUTE requests (300).
-RATE_LIMIT_PER_MINUTE=0 turns every limit off, as the benchmarks do.
+RATE_LIMIT_PER_MINUTE=0 turns every limit off, as the benchmarks do. Counted in
+this process by default; with RATE_LIMIT_REDIS_URL, in Redis, shared by every
+process and kept across restarts (clinic/channels/shared_limits.py).
 
 Beyond a limit the channel answers at once without reading the message: REST
 with 429, socket.io with a bot message. That answer always carries the region's
@@ -25,12 +27,11 @@ per conversation still holds.
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections import OrderedDict, deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from clinic.channels.local_limits import RateLimiter
+from clinic.channels.shared_limits import SharedRateLimiter, limiter
 from clinic.client_address import LOOPBACK, client_address, trusted_proxies
 from clinic.settings import current_settings
 
@@ -47,9 +48,6 @@ DEFAULT_SITE_REQUESTS = 300  # a page load is a handful of requests
 EXEMPT_VARIABLE = "RATE_LIMIT_EXEMPT"
 DEFAULT_EXEMPT = ",".join(sorted(LOOPBACK))
 PROXIES_VARIABLE = "TRUSTED_PROXIES"
-WINDOW_SECONDS = 60.0
-# Conversations remembered at once; the least recently seen are forgotten first.
-MAX_TRACKED = 20_000
 LIMITED_EVENT = "rate_limited"
 
 
@@ -76,30 +74,6 @@ def limited_text(why: str = MESSAGES_LIMITED) -> str:
     )
 
 
-@dataclass
-class RateLimiter:
-    per_minute: int = DEFAULT_PER_MINUTE
-    _seen: OrderedDict[str, deque[float]] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def allow(self, key: str, now: float | None = None) -> bool:
-        """Counts the message; False once ``key`` is over its limit."""
-        if self.per_minute <= 0:
-            return True
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            times = self._seen.pop(key, None) or deque()
-            while times and times[0] <= now - WINDOW_SECONDS:
-                times.popleft()
-            allowed = len(times) < self.per_minute
-            if allowed:
-                times.append(now)
-            self._seen[key] = times  # now the most recently seen
-            while len(self._seen) > MAX_TRACKED:
-                self._seen.popitem(last=False)
-            return allowed
-
-
 def per_minute_from(variable: str, default: int) -> int:
     """The variable's limit; every limit is off when RATE_LIMIT_PER_MINUTE is 0."""
     if os.environ.get(LIMIT_VARIABLE, "").strip() == "0":
@@ -112,7 +86,7 @@ def per_minute_from(variable: str, default: int) -> int:
 class AddressLimit:
     """A limit per client address (clinic/client_address.py)."""
 
-    limiter: RateLimiter
+    limiter: RateLimiter | SharedRateLimiter
     exempt: frozenset[str] = frozenset()
     proxies: frozenset[str] = frozenset()
 
@@ -120,7 +94,7 @@ class AddressLimit:
     def from_environment(cls, variable: str, default: int) -> AddressLimit:
         exempt = os.environ.get(EXEMPT_VARIABLE, DEFAULT_EXEMPT).split(",")
         return cls(
-            limiter=RateLimiter(per_minute_from(variable, default)),
+            limiter=limiter(variable, per_minute_from(variable, default)),
             exempt=frozenset(address.strip() for address in exempt if address.strip()),
             proxies=trusted_proxies(PROXIES_VARIABLE),
         )
@@ -136,22 +110,24 @@ class AddressLimit:
 class ChannelLimits:
     """Every limit of a chat channel, each counted on its own."""
 
-    per_conversation: RateLimiter
+    per_conversation: RateLimiter | SharedRateLimiter
     per_address: AddressLimit
     connects: AddressLimit
-    ratings: RateLimiter
+    ratings: RateLimiter | SharedRateLimiter
 
     @classmethod
     def from_environment(cls) -> ChannelLimits:
         return cls(
-            per_conversation=RateLimiter(
-                per_minute_from(LIMIT_VARIABLE, DEFAULT_PER_MINUTE)
+            per_conversation=limiter(
+                LIMIT_VARIABLE, per_minute_from(LIMIT_VARIABLE, DEFAULT_PER_MINUTE)
             ),
             per_address=AddressLimit.from_environment(
                 ADDRESS_VARIABLE, DEFAULT_PER_ADDRESS
             ),
             connects=AddressLimit.from_environment(CONNECTS_VARIABLE, DEFAULT_CONNECTS),
-            ratings=RateLimiter(per_minute_from(RATINGS_VARIABLE, DEFAULT_RATINGS)),
+            ratings=limiter(
+                RATINGS_VARIABLE, per_minute_from(RATINGS_VARIABLE, DEFAULT_RATINGS)
+            ),
         )
 
     def address_of(self, peer: str | None, headers: Mapping[str, str]) -> str:

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from clinic.channels.rate_limit import (
-    MAX_TRACKED,
-    WINDOW_SECONDS,
-    ChannelLimits,
-    RateLimiter,
-)
+from clinic.channels.local_limits import MAX_TRACKED, WINDOW_SECONDS, RateLimiter
+from clinic.channels.rate_limit import ChannelLimits
 
 
 def test_a_conversation_gets_its_rate_back_as_the_minute_moves_on() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import re
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from clinic.settings import ClinicSettings, load_settings
 from clinic.site.app import create_app
 from clinic.site.config import SiteConfig, site_config_from_env
+from harness.services import redis_url
 
 ROOT = Path(__file__).resolve().parents[3]
 BUNDLE = "/* the widget */\n" * 50
@@ -178,3 +180,25 @@ async def test_the_machine_itself_is_not_limited_per_address(
             assert (await client.get("/")).status == 200
     finally:
         await client.close()
+
+
+async def test_two_sites_on_one_redis_share_the_limit_per_address(
+    dist: Path, settings: ClinicSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two copies of the site, as two machines behind one balancer would run
+    it: with RATE_LIMIT_REDIS_URL, an address's requests count on both."""
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", redis_url())
+    monkeypatch.setenv("SITE_REQUESTS_PER_ADDRESS_PER_MINUTE", "4")
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1")
+    h = uuid.uuid4().hex  # an address of its own: nothing counted by an earlier run
+    address = {"X-Forwarded-For": f"2001:db8::{h[:4]}:{h[4:8]}:{h[8:12]}"}
+    first = await started(SiteConfig(widget_dist=dist), settings)
+    second = await started(SiteConfig(widget_dist=dist), settings)
+    try:
+        for site in (first, second, first, second):
+            assert (await site.get("/", headers=address)).status == 200
+        assert (await first.get("/", headers=address)).status == 429
+        assert (await second.get("/", headers=address)).status == 429
+    finally:
+        await first.close()
+        await second.close()

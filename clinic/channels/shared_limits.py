@@ -1,0 +1,112 @@
+"""Rate limits counted in Redis, shared by every process (issue 24).
+
+Counted in one process's memory, a limit of 30 messages a minute becomes 60
+behind two Rasa replicas, and a restart forgets it. With RATE_LIMIT_REDIS_URL
+set (for example ``redis://127.0.0.1:6379/0``), each limit keeps a sorted set of
+the last minute's times per key in Redis, updated by one Lua script so that two
+processes cannot both take the last place, on Redis's own clock so that the
+machines' clocks do not matter. Keys are hashed: a conversation id is the
+visitor's to choose, and its length must not decide what Redis holds.
+
+When Redis does not answer, the limits fail open to counting in this process
+(clinic/channels/local_limits.py) for RETRY_AFTER_SECONDS and then try Redis again:
+visitors are still answered and still limited per process, and the event loop
+waits at most one short timeout per retry, not one per message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from clinic.channels.local_limits import WINDOW_SECONDS, RateLimiter
+
+logger = logging.getLogger(__name__)
+
+REDIS_VARIABLE = "RATE_LIMIT_REDIS_URL"
+KEY_PREFIX = "clinic:rate"
+TIMEOUT_SECONDS = 0.25
+RETRY_AFTER_SECONDS = 5.0
+
+# KEYS[1]: the key's set. ARGV: limit, window in ms, a unique member.
+# Returns 1 when allowed (and counted), 0 when over the limit.
+SLIDING_WINDOW = """
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now_ms - window)
+local allowed = 0
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now_ms, ARGV[3])
+  allowed = 1
+end
+redis.call('PEXPIRE', KEYS[1], window)
+return allowed
+"""
+
+
+def redis_url() -> str:
+    return os.environ.get(REDIS_VARIABLE, "").strip()
+
+
+@dataclass
+class SharedRateLimiter:
+    """RateLimiter's ``allow``, counted in Redis under ``name``."""
+
+    name: str
+    per_minute: int
+    url: str
+    fallback: RateLimiter = field(init=False)
+    _script: Any = field(init=False, default=None)
+    _redis_down_until: float = field(init=False, default=0.0)
+
+    def __post_init__(self) -> None:
+        self.fallback = RateLimiter(self.per_minute)
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        if self.per_minute <= 0:
+            return True
+        if time.monotonic() < self._redis_down_until:
+            return self.fallback.allow(key, now)
+        try:
+            return self._allow_in_redis(key)
+        except redis.RedisError as error:
+            logger.warning(
+                "rate limit %s: Redis unavailable (%s); counting in this process "
+                "for %.0f s",
+                self.name,
+                type(error).__name__,
+                RETRY_AFTER_SECONDS,
+            )
+            self._redis_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            return self.fallback.allow(key, now)
+
+    def _allow_in_redis(self, key: str) -> bool:
+        if self._script is None:
+            client = redis.Redis.from_url(
+                self.url,
+                socket_timeout=TIMEOUT_SECONDS,
+                socket_connect_timeout=TIMEOUT_SECONDS,
+            )
+            self._script = client.register_script(SLIDING_WINDOW)
+        hashed = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        allowed = self._script(
+            keys=[f"{KEY_PREFIX}:{self.name}:{hashed}"],
+            args=[self.per_minute, int(WINDOW_SECONDS * 1000), uuid.uuid4().hex],
+        )
+        return bool(allowed)
+
+
+def limiter(name: str, per_minute: int) -> RateLimiter | SharedRateLimiter:
+    """Shared through Redis when RATE_LIMIT_REDIS_URL is set, else this process's."""
+    url = redis_url()
+    if url and per_minute > 0:
+        return SharedRateLimiter(name, per_minute, url)
+    return RateLimiter(per_minute)

@@ -1,0 +1,119 @@
+"""Rate limits counted in the real Redis (clinic/channels/shared_limits.py):
+one count for every process, kept across a restart, and counting in the
+process, without waiting on Redis for each message, while Redis is away."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from clinic.channels.local_limits import RateLimiter
+from clinic.channels.shared_limits import (
+    KEY_PREFIX,
+    TIMEOUT_SECONDS,
+    SharedRateLimiter,
+    limiter,
+)
+from harness.services import redis_url
+
+
+@pytest.fixture
+def url() -> str:
+    return redis_url()
+
+
+@pytest.fixture
+def name() -> str:
+    """A limit of its own for each test: nothing left over from another run."""
+    return f"test-{uuid.uuid4().hex[:8]}"
+
+
+def test_two_processes_share_one_count(url: str, name: str) -> None:
+    replica_a = SharedRateLimiter(name, 3, url)
+    replica_b = SharedRateLimiter(name, 3, url)
+    assert [replica_a.allow("visitor"), replica_b.allow("visitor")] == [True, True]
+    assert replica_a.allow("visitor")
+    assert not replica_b.allow("visitor"), "the fourth message, on either replica"
+    assert replica_b.allow("someone-else"), "each conversation has its own count"
+
+
+def test_a_restart_does_not_forget_a_flood(url: str, name: str) -> None:
+    before = SharedRateLimiter(name, 2, url)
+    assert before.allow("flood") and before.allow("flood")
+    after_restart = SharedRateLimiter(name, 2, url)
+    assert not after_restart.allow("flood")
+
+
+def test_keys_are_hashed_and_expire_with_the_window(url: str, name: str) -> None:
+    SharedRateLimiter(name, 5, url).allow("x" * 100_000)
+    client = redis.Redis.from_url(url)
+    [key] = client.keys(f"{KEY_PREFIX}:{name}:*")
+    assert len(key) < 100, "a long conversation id is not stored as such"
+    assert 0 < client.pttl(key) <= 60_000
+    client.close()
+
+
+def test_without_a_url_or_a_limit_it_counts_in_the_process(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.delenv("RATE_LIMIT_REDIS_URL", raising=False)
+    assert isinstance(limiter("RATE_LIMIT_PER_MINUTE", 30), RateLimiter)
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", url)
+    assert isinstance(limiter("RATE_LIMIT_PER_MINUTE", 30), SharedRateLimiter)
+    assert isinstance(limiter("RATE_LIMIT_PER_MINUTE", 0), RateLimiter)
+
+
+@pytest.fixture
+def silent_redis() -> Iterator[str]:
+    """A port that accepts connections and never answers: Redis hung."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for each in accepted:
+        each.close()
+    listener.close()
+
+
+def test_a_hung_redis_costs_one_timeout_not_one_per_message(
+    silent_redis: str, name: str
+) -> None:
+    limit = SharedRateLimiter(name, 30, silent_redis)
+    started = time.monotonic()
+    answers = [limit.allow("visitor") for _ in range(40)]
+    # Forty round trips to a hung Redis would take 40 timeouts.
+    assert time.monotonic() - started < 10 * TIMEOUT_SECONDS
+    assert answers == [True] * 30 + [False] * 10, "still limited, in the process"
+
+
+def test_redis_gone_fails_open_to_the_process_count(name: str) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    limit = SharedRateLimiter(name, 2, f"redis://127.0.0.1:{port}/0")
+    assert [limit.allow("v"), limit.allow("v"), limit.allow("v")] == [
+        True,
+        True,
+        False,
+    ]
