@@ -174,7 +174,9 @@ def action_server_command(port: int) -> list[str]:
     ]
 
 
-def rasa_server_command(model: Path, port: int, token: str) -> list[str]:
+def rasa_server_command(
+    model: Path, port: int, token: str, endpoints: Path | str = "endpoints.yml"
+) -> list[str]:
     """``rasa run`` with the clinic's fixes (clinic/rasa_cli.py), as make run does."""
     return [
         str(VENV_BIN / "python"),
@@ -189,7 +191,7 @@ def rasa_server_command(model: Path, port: int, token: str) -> list[str]:
         "--port",
         str(port),
         "--endpoints",
-        "endpoints.yml",
+        str(endpoints),
         "--credentials",
         "credentials.yml",
         "--interface",
@@ -218,12 +220,17 @@ def action_server(env: dict[str, str], log_dir: Path) -> Iterator[str]:
 
 @contextmanager
 def rasa_server(
-    model: Path, env: dict[str, str], log_dir: Path, action_url: str
+    model: Path,
+    env: dict[str, str],
+    log_dir: Path,
+    action_url: str,
+    endpoints: Path | str = "endpoints.yml",
 ) -> Iterator[Assistant]:
     port, token = free_port(), "test-token"
     log = log_dir / f"rasa-{port}.log"
     env = {**env, "ACTION_ENDPOINT_URL": action_url}
-    with running_process(rasa_server_command(model, port, token), env, log) as process:
+    command = rasa_server_command(model, port, token, endpoints)
+    with running_process(command, env, log) as process:
         url = f"http://127.0.0.1:{port}"
         wait_for_http(f"{url}/status?token={token}", process, log, STARTUP_TIMEOUT)
         yield Assistant(
