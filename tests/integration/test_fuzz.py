@@ -68,11 +68,13 @@ TOTAL = (
 # at 1 MB. So each hello is judged by the server's CPU time between its sending
 # and its answer: the work queued ahead of it, whatever else the machine runs
 # (the fuzz runs beside the rest of the suite, whose training takes both cores).
-# Its wall-clock wait is reported, not judged: with the machine's other core
-# busy, 2.26 s was measured for under a second of the server's work.
+# Its wall-clock wait is reported, not judged. The server's work ahead of a hello
+# is the fuzz messages in flight: 0.5 s at the median and up to 2.7 s on the
+# slower of these machines (docs/security.md); 5 s leaves room for that and
+# still catches a stall a third of the one found.
 # tests/integration/test_bad_input.py holds a hello behind a maximum-size
 # message to 1 s of wall-clock time, on a quiet server.
-MAX_HELLO_SERVER_CPU_SECONDS = 2.0
+MAX_HELLO_SERVER_CPU_SECONDS = 5.0
 # Measured (docs/security.md, "Fuzzing by volume"): 450 MB + 141 MB. Each message
 # loads its conversation's whole tracker, and the ten socket conversations here
 # grow to 250 maximum-size messages (4 MB of events each): the high-water mark

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -21,11 +22,16 @@ from harness.servers import (
     Assistant,
     action_server,
     base_environment,
+    clinic_settings,
     migrate,
     rasa_server,
 )
 from harness.services import fresh_postgres_database, redis_url
+from harness.tcp_proxy import TcpProxy, tcp_proxy
 
+CRISIS = clinic_settings().crisis
+# The way to the replicas' Redis, which the last test cuts.
+REDIS_PROXY: list[TcpProxy] = []
 BOOKING = [
     "hi",
     "i'd like to book a consultation",
@@ -43,9 +49,15 @@ BOOKING = [
 def replicas(
     model_path: Path, server_logs: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Assistant, Assistant]]:
+    redis = urlsplit(redis_url())
     endpoints = tmp_path_factory.mktemp("replicas") / "endpoints.yml"
-    endpoints.write_text(replica_endpoints(redis_url()), encoding="utf-8")
-    with fresh_postgres_database() as url:
+    with (
+        fresh_postgres_database() as url,
+        tcp_proxy(redis.hostname or "127.0.0.1", redis.port or 6379) as proxy,
+    ):
+        REDIS_PROXY.append(proxy)
+        proxied = f"redis://127.0.0.1:{proxy.port}{redis.path}"
+        endpoints.write_text(replica_endpoints(proxied), encoding="utf-8")
         migrate(url)
         env = base_environment(url)
         with (
@@ -127,3 +139,30 @@ def test_messages_sent_to_both_replicas_at_once_are_handled_in_turn(
     turns = [event["event"] for event in in_time if event["event"] in ("user", "bot")]
     for before, after in itertools.pairwise(turns):
         assert (before, after) != ("user", "user"), turns
+
+
+def test_without_redis_visitors_are_answered_and_the_lock_comes_back(
+    replicas: tuple[Assistant, Assistant],
+) -> None:
+    """Redis gone: the lock store fails open (clinic/cluster/lock_store.py),
+    so every visitor is answered, crisis resources included; Redis back: the
+    lock holds again, without a restart."""
+    a, b = replicas
+    [proxy] = REDIS_PROXY
+    proxy.cut()
+    try:
+        assert Visitor(a).say("how much does it cost").text
+        crisis = Visitor(b).say("i want to end my life").text
+        assert CRISIS.short in crisis
+    finally:
+        proxy.start()
+    sender = f"after-{uuid.uuid4().hex[:8]}"
+    both_at_once(replicas, sender, ("hello", "how much does it cost"))
+    events = a.tracker(sender)["events"]
+    assert [e["event"] for e in events].count("session_started") == 1
+    assert len([e for e in events if e["event"] == "user"]) == 2
+    for replica in replicas:
+        port = urlsplit(replica.url).port
+        log = (replica.log_dir / f"rasa-{port}.log").read_text(errors="replace")
+        assert "Traceback" not in log
+        assert "without the conversation's lock" in log, "the outage was noticed"
