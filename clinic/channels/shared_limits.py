@@ -11,7 +11,7 @@ visitor's to choose, and its length must not decide what Redis holds.
 When Redis does not answer, the limits fail open to counting in this process
 (clinic/channels/local_limits.py) for RETRY_AFTER_SECONDS and then try Redis again:
 visitors are still answered and still limited per process, and the event loop
-waits at most one short timeout per retry, not one per message.
+waits at most one short timeout per retry, not one per message or per limit.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -57,6 +58,38 @@ def redis_url() -> str:
 
 
 @dataclass
+class RedisLink:
+    """One client and one view of Redis's health for every limit on a URL: a
+    hung Redis costs the process one timeout per RETRY_AFTER_SECONDS, not one
+    per limit. Calls are synchronous, on the event loop: a round trip to a
+    Redis nearby is a fraction of a millisecond, and TIMEOUT_SECONDS bounds a
+    slow one."""
+
+    url: str
+    down_until: float = 0.0
+    _script: Any = None
+
+    def script(self) -> Any:
+        if self._script is None:
+            client = redis.Redis.from_url(
+                self.url,
+                socket_timeout=TIMEOUT_SECONDS,
+                socket_connect_timeout=TIMEOUT_SECONDS,
+            )
+            self._script = client.register_script(SLIDING_WINDOW)
+        return self._script
+
+
+_links: dict[str, RedisLink] = {}
+_links_lock = threading.Lock()
+
+
+def link_to(url: str) -> RedisLink:
+    with _links_lock:
+        return _links.setdefault(url, RedisLink(url))
+
+
+@dataclass
 class SharedRateLimiter:
     """RateLimiter's ``allow``, counted in Redis under ``name``."""
 
@@ -64,16 +97,16 @@ class SharedRateLimiter:
     per_minute: int
     url: str
     fallback: RateLimiter = field(init=False)
-    _script: Any = field(init=False, default=None)
-    _redis_down_until: float = field(init=False, default=0.0)
+    link: RedisLink = field(init=False)
 
     def __post_init__(self) -> None:
         self.fallback = RateLimiter(self.per_minute)
+        self.link = link_to(self.url)
 
     def allow(self, key: str, now: float | None = None) -> bool:
         if self.per_minute <= 0:
             return True
-        if time.monotonic() < self._redis_down_until:
+        if time.monotonic() < self.link.down_until:
             return self.fallback.allow(key, now)
         try:
             return self._allow_in_redis(key)
@@ -85,19 +118,12 @@ class SharedRateLimiter:
                 type(error).__name__,
                 RETRY_AFTER_SECONDS,
             )
-            self._redis_down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            self.link.down_until = time.monotonic() + RETRY_AFTER_SECONDS
             return self.fallback.allow(key, now)
 
     def _allow_in_redis(self, key: str) -> bool:
-        if self._script is None:
-            client = redis.Redis.from_url(
-                self.url,
-                socket_timeout=TIMEOUT_SECONDS,
-                socket_connect_timeout=TIMEOUT_SECONDS,
-            )
-            self._script = client.register_script(SLIDING_WINDOW)
         hashed = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        allowed = self._script(
+        allowed = self.link.script()(
             keys=[f"{KEY_PREFIX}:{self.name}:{hashed}"],
             args=[self.per_minute, int(WINDOW_SECONDS * 1000), uuid.uuid4().hex],
         )

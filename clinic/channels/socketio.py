@@ -250,9 +250,9 @@ class ClinicSocketIOInput(SocketIOInput):
             try:
                 await rasa_handle_message(sid, data)
             except LockError:
-                # Its conversation's earlier messages held the lock past Rasa's
-                # lock lifetime (60 s): a backlog of one conversation, which the
-                # rate limit prevents. Answered as a flood, not a traceback.
+                # It waited Rasa's lock lifetime (60 s) for its conversation's
+                # other messages: a backlog of one conversation, which the rate
+                # limit makes unlikely. Answered as a flood, not a traceback.
                 logger.warning("socket.io: message waited too long for its turn")
                 await self._refuse_flood(sid, namespace)
 

@@ -12,7 +12,10 @@ Redis unreachable: the message is handled without the lock (fail open) and a
 warning is logged. A visitor, a visitor in crisis above all, must be answered;
 without the lock, two messages of one conversation on two replicas at once may
 each be handled without the other's, which the sticky load balancer makes rare.
-Unlike Rasa's ticket lock, waiting messages are not served in arrival order.
+Unlike Rasa's ticket lock, waiting messages are not served in arrival order
+(one visitor's messages rarely overlap: the widget sends one at a time). Like
+Rasa's, the lock lapses after the lock lifetime (60 s) even while a message is
+still being handled, for example behind a slow action server.
 
     lock_store:
       type: clinic.cluster.lock_store.RedisConversationLockStore
@@ -22,6 +25,7 @@ Unlike Rasa's ticket lock, waiting messages are not served in arrival order.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "clinic:lock:"
 SOCKET_TIMEOUT_SECONDS = 1.0
-POLL_SECONDS = 0.01
+POLL_SECONDS = 0.05
 
 
 class RedisConversationLockStore(LockStore):
@@ -63,30 +67,35 @@ class RedisConversationLockStore(LockStore):
         held = self._redis().lock(
             KEY_PREFIX + conversation_id,
             timeout=lock_lifetime,
-            sleep=min(wait_time_in_seconds, 0.1),
+            sleep=POLL_SECONDS,  # Rasa passes no wait; its own default is 1 s
             blocking_timeout=lock_lifetime,
         )
+        token = uuid.uuid4().hex.encode()
         try:
-            acquired = await held.acquire()
+            acquired = await held.acquire(token=token)
         except redis.RedisError as error:
             logger.warning(
                 "lock store: Redis unavailable (%s); handling the message without "
                 "the conversation's lock",
                 type(error).__name__,
             )
-            yield TicketLock(conversation_id)
-            return
-        if not acquired:
+            # The SET may have landed with its reply lost: free it if so, or
+            # the conversation would wait a lifetime for a lock nobody holds.
+            held.local.token = token
+            await self._release(held)
+            acquired = None
+        if acquired is False:
             raise LockError(f"conversation lock not acquired in {lock_lifetime} s")
         try:
             yield TicketLock(conversation_id)
         finally:
-            await self._release(held)
+            if acquired:
+                await self._release(held)
 
     @staticmethod
     async def _release(held: Any) -> None:
         try:
             await held.release()
-        except (redis.RedisError, redis.exceptions.LockError) as error:
+        except redis.RedisError as error:  # LockError among them
             # Expired (held past its lifetime) or Redis gone: it frees itself.
             logger.warning("lock store: lock not released (%s)", type(error).__name__)
