@@ -20,6 +20,7 @@ from clinic.channels.shared_limits import (
     SharedRateLimiter,
     limiter,
 )
+from harness.servers import free_port
 from harness.services import redis_url
 
 
@@ -108,9 +109,7 @@ def test_a_hung_redis_costs_one_timeout_not_one_per_message(
 
 
 def test_redis_gone_fails_open_to_the_process_count(name: str) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nobody listens on it
     limit = SharedRateLimiter(name, 2, f"redis://127.0.0.1:{port}/0")
     assert [limit.allow("v"), limit.allow("v"), limit.allow("v")] == [
         True,

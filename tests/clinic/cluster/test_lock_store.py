@@ -5,13 +5,13 @@ conversation; a store whose Redis is gone lets the message through."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
 from clinic.cluster.lock_store import RedisConversationLockStore
+from harness.servers import free_port
 from harness.services import redis_url
 
 
@@ -56,9 +56,7 @@ async def test_other_conversations_do_not_wait(url: str) -> None:
 async def test_redis_gone_lets_the_message_through(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # nobody listens on it
     handled = False
     async with store(f"redis://127.0.0.1:{port}/0").lock("c"):
         handled = True
