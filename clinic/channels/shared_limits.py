@@ -130,9 +130,27 @@ class SharedRateLimiter:
         return bool(allowed)
 
 
+class RedisUrlError(ValueError):
+    """RATE_LIMIT_REDIS_URL is set to something that is not a Redis URL."""
+
+
+def checked(url: str) -> str:
+    """The URL, once redis-py can read it: a typo is refused when the server
+    starts, not found by every message afterwards. The error names the
+    variable and redis-py's reason, never the URL (it may hold a password)."""
+    try:
+        redis.connection.parse_url(url)
+    except ValueError as error:
+        raise RedisUrlError(
+            f"{REDIS_VARIABLE} is not a Redis URL ({error}); expected "
+            "redis://host:port/db, rediss://host:port/db or unix:///path"
+        ) from None
+    return url
+
+
 def limiter(name: str, per_minute: int) -> RateLimiter | SharedRateLimiter:
     """Shared through Redis when RATE_LIMIT_REDIS_URL is set, else this process's."""
     url = redis_url()
     if url and per_minute > 0:
-        return SharedRateLimiter(name, per_minute, url)
+        return SharedRateLimiter(name, per_minute, checked(url))
     return RateLimiter(per_minute)

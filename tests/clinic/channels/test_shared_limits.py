@@ -17,6 +17,7 @@ from clinic.channels.local_limits import RateLimiter
 from clinic.channels.shared_limits import (
     KEY_PREFIX,
     TIMEOUT_SECONDS,
+    RedisUrlError,
     SharedRateLimiter,
     limiter,
 )
@@ -68,6 +69,18 @@ def test_without_a_url_or_a_limit_it_counts_in_the_process(
     monkeypatch.setenv("RATE_LIMIT_REDIS_URL", url)
     assert isinstance(limiter("RATE_LIMIT_PER_MINUTE", 30), SharedRateLimiter)
     assert isinstance(limiter("RATE_LIMIT_PER_MINUTE", 0), RateLimiter)
+
+
+@pytest.mark.parametrize(
+    "typo", ["127.0.0.1:6379", "http://127.0.0.1:6379/0", "redis://:secret@h:port/0"]
+)
+def test_a_url_redis_cannot_read_is_refused_at_start_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, typo: str
+) -> None:
+    monkeypatch.setenv("RATE_LIMIT_REDIS_URL", typo)
+    with pytest.raises(RedisUrlError, match="RATE_LIMIT_REDIS_URL") as refused:
+        limiter("RATE_LIMIT_PER_MINUTE", 30)
+    assert "secret" not in str(refused.value)
 
 
 @pytest.fixture
