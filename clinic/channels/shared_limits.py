@@ -131,10 +131,10 @@ class SharedRateLimiter:
 
 
 class RedisUrlError(ValueError):
-    """RATE_LIMIT_REDIS_URL is set to something that is not a Redis URL."""
+    """A Redis URL variable is set to something that is not a Redis URL."""
 
 
-def checked(url: str) -> str:
+def checked(url: str, variable: str = REDIS_VARIABLE) -> str:
     """The URL, once redis-py can read it: a typo is refused when the server
     starts, not found by every message afterwards. The error names the
     variable and redis-py's reason, never the URL (it may hold a password)."""
@@ -142,7 +142,7 @@ def checked(url: str) -> str:
         redis.connection.parse_url(url)
     except ValueError as error:
         raise RedisUrlError(
-            f"{REDIS_VARIABLE} is not a Redis URL ({error}); expected "
+            f"{variable} is not a Redis URL ({error}); expected "
             "redis://host:port/db, rediss://host:port/db or unix:///path"
         ) from None
     return url

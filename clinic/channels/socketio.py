@@ -58,6 +58,7 @@ from clinic.channels.rate_limit import (
     ChannelLimits,
     limited_text,
 )
+from clinic.channels.shared_rooms import share_rooms, socketio_redis_url
 from clinic.limits import (
     MAX_MESSAGE_CHARS,
     MAX_REQUEST_BYTES,
@@ -181,6 +182,8 @@ class ClinicSocketIOInput(SocketIOInput):
         # engine.io refuses the handshake (HTTP 400) from an unlisted Origin, for
         # polling and websocket alike, and answers CORS for the listed ones.
         sio.eio.cors_allowed_origins = list(self.allowed_origins)
+        if socketio_redis_url():
+            share_rooms(sio, socketio_redis_url())
         namespace = self.namespace or "/"
         rasa_connect: ConnectHandler = sio.handlers[namespace]["connect"]
         limits = ChannelLimits.from_environment()

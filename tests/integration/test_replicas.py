@@ -3,10 +3,13 @@ store (issue 21, item 2; clinic/cluster/lock_store.py), through the real
 servers: a conversation whose messages alternate between the replicas, a
 booking form half on each, is the conversation one replica alone holds;
 messages of one conversation sent to both replicas at the same moment are
-handled one after the other, none lost, the conversation started once."""
+handled one after the other, none lost, the conversation started once; a
+staff reply taken by one replica reaches the visitor's socket on the other
+(clinic/channels/shared_rooms.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 import uuid
@@ -17,7 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from clinic.cluster.endpoints import replica_endpoints
+from clinic.console.conversation import staff_reply_events
+from clinic.console.rasa_client import RasaClient
 from harness.conversation import Visitor, booking_requests_of
+from harness.live_chat import SocketVisitor
 from harness.servers import (
     Assistant,
     action_server,
@@ -59,7 +65,8 @@ def replicas(
         proxied = f"redis://127.0.0.1:{proxy.port}{redis.path}"
         endpoints.write_text(replica_endpoints(proxied), encoding="utf-8")
         migrate(url)
-        env = base_environment(url)
+        # Rooms shared through Redis (clinic/channels/shared_rooms.py).
+        env = {**base_environment(url), "SOCKETIO_REDIS_URL": proxied}
         with (
             action_server(env, server_logs) as action_url,
             rasa_server(model_path, env, server_logs, action_url, endpoints) as a,
@@ -104,6 +111,39 @@ def test_a_booking_half_on_each_replica_is_the_same_conversation(
     )
 
 
+def staff_reply_through(replica: Assistant, conversation_id: str, text: str) -> None:
+    """What the console does when a staff member replies (clinic/console)."""
+    client = RasaClient(replica.url, replica.token)
+
+    async def reply() -> None:
+        try:
+            await client.append_events(conversation_id, staff_reply_events("Sam", text))
+        finally:
+            await client.close()
+
+    asyncio.run(reply())
+
+
+def test_a_staff_reply_taken_by_one_replica_reaches_a_socket_on_the_other(
+    replicas: tuple[Assistant, Assistant],
+) -> None:
+    """Behind a load balancer the console's request and the visitor's socket
+    meet different replicas; the emit travels through Redis."""
+    a, b = replicas
+    visitor = SocketVisitor(a.url)
+    try:
+        visitor.say("hello")
+        visitor.wait_for(lambda message: bool(message.get("text")))
+        for replica, text in ((b, "Hi, Sam here, through b."), (a, "And a.")):
+            staff_reply_through(replica, visitor.session_id, text)
+            [*_, reply] = visitor.wait_for(
+                lambda message, text=text: message.get("text") == text, timeout=10
+            )
+            assert reply["staff_name"] == "Sam"
+    finally:
+        visitor.close()
+
+
 def both_at_once(
     replicas: tuple[Assistant, Assistant], sender: str, pair: tuple[str, str]
 ) -> None:
@@ -145,16 +185,22 @@ def test_without_redis_visitors_are_answered_and_the_lock_comes_back(
     replicas: tuple[Assistant, Assistant],
 ) -> None:
     """Redis gone: the lock store fails open (clinic/cluster/lock_store.py),
-    so every visitor is answered, crisis resources included; Redis back: the
-    lock holds again, without a restart."""
+    so every visitor is answered, crisis resources included, on the REST and
+    the socket.io channel; Redis back: the lock holds again, without a
+    restart."""
     a, b = replicas
     [proxy] = REDIS_PROXY
+    on_socket = SocketVisitor(a.url)
     proxy.cut()
     try:
         assert Visitor(a).say("how much does it cost").text
         crisis = Visitor(b).say("i want to end my life").text
         assert CRISIS.short in crisis
+        # A socket's own replica still answers it: rooms emit locally first.
+        on_socket.say("i want to end my life")
+        on_socket.wait_for_text(CRISIS.short, timeout=30)
     finally:
+        on_socket.close()
         proxy.start()
     sender = f"after-{uuid.uuid4().hex[:8]}"
     both_at_once(replicas, sender, ("hello", "how much does it cost"))

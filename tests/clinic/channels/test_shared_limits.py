@@ -4,11 +4,8 @@ process, without waiting on Redis for each message, while Redis is away."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -81,33 +78,6 @@ def test_a_url_redis_cannot_read_is_refused_at_start_without_its_password(
     with pytest.raises(RedisUrlError, match="RATE_LIMIT_REDIS_URL") as refused:
         limiter("RATE_LIMIT_PER_MINUTE", 30)
     assert "secret" not in str(refused.value)
-
-
-@pytest.fixture
-def silent_redis() -> Iterator[str]:
-    """A port that accepts connections and never answers: Redis hung."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
-    stop.set()
-    thread.join()
-    for each in accepted:
-        each.close()
-    listener.close()
 
 
 def test_a_hung_redis_costs_one_timeout_not_one_per_message(
