@@ -1,8 +1,11 @@
 # Named tasks. The two that matter first: `make run` and `make test`.
-.PHONY: retrain rollback check-content run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets privacy purge staff clean widget test-browser screenshots widget-figures
+.PHONY: cluster retrain rollback check-content run test test-crisis crisis-report chat setup lint validate train eval bench migrate bookings tickets privacy purge staff clean widget test-browser screenshots widget-figures
 
 run:        ## set up, train if needed, start the assistant (SQLite, no services)
 	bash scripts/run.sh
+
+cluster:    ## a clinic group: nginx, 2 Rasa replicas, 2 action servers, PostgreSQL, Redis
+	bash scripts/cluster.sh
 
 test:       ## every check: lint, validate, train, conversation tests, pytest
 	bash scripts/test.sh

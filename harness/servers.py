@@ -14,6 +14,7 @@ from pathlib import Path
 
 import requests
 
+from clinic.cluster.topology import action_server_command, rasa_server_command
 from clinic.rasa_patches.api_token import token_header
 from clinic.settings import ClinicSettings, load_settings
 
@@ -105,6 +106,7 @@ class Assistant:
     database_url: str
     log_dir: Path
     pid: int  # the Rasa server's process
+    rest_token: str = ""  # REST_TOKEN, for the REST channel behind a proxy
 
     def parse(self, text: str) -> dict:
         response = requests.post(
@@ -117,9 +119,13 @@ class Assistant:
         return response.json()
 
     def send(self, sender: str, text: str) -> list[dict]:
+        headers = (
+            {"Authorization": f"Bearer {self.rest_token}"} if self.rest_token else {}
+        )
         response = requests.post(
             f"{self.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": text},
+            headers=headers,
             timeout=30,
         )
         response.raise_for_status()
@@ -157,46 +163,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-
-
-def action_server_command(port: int) -> list[str]:
-    """``rasa run actions`` with the clinic's fixes, as make run does."""
-    return [
-        str(VENV_BIN / "python"),
-        "-m",
-        "clinic.rasa_cli",
-        "run",
-        "actions",
-        "--port",
-        str(port),
-        "--actions",
-        "actions",
-    ]
-
-
-def rasa_server_command(
-    model: Path, port: int, token: str, endpoints: Path | str = "endpoints.yml"
-) -> list[str]:
-    """``rasa run`` with the clinic's fixes (clinic/rasa_cli.py), as make run does."""
-    return [
-        str(VENV_BIN / "python"),
-        "-m",
-        "clinic.rasa_cli",
-        "run",
-        "--model",
-        str(model),
-        "--enable-api",
-        "--auth-token",
-        token,
-        "--port",
-        str(port),
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        "credentials.yml",
-        "--interface",
-        "127.0.0.1",
-    ]
 
 
 def migrate(database_url: str) -> None:

@@ -25,6 +25,7 @@ from clinic.rasa_patches.speed import (
     run_prediction_graph_in_order,
     validate_action_results_compiled,
 )
+from clinic.rasa_patches.store_outage import tell_visitors_when_the_store_is_away
 
 #: Runs Rasa without the speed patches (the protections stay).
 STOCK_VARIABLE = "CLINIC_STOCK_RASA"
@@ -130,6 +131,28 @@ def every_patch() -> tuple[Patch, ...]:
             ),
         ),
         Patch(
+            "visitors told when the conversation store is away",
+            tell_visitors_when_the_store_is_away,
+            (
+                Touch(
+                    "rasa.core.processor",
+                    "MessageProcessor.handle_message",
+                    SHA["handle_message"],
+                ),
+                Touch(
+                    "rasa.core.processor",
+                    "MessageProcessor._handle_message_with_tracker",
+                    SHA["handle"],
+                ),
+                Touch(
+                    "rasa.core.tracker_store",
+                    "FailSafeTrackerStore.retrieve",
+                    SHA["fail_safe_retrieve"],
+                ),
+            ),
+            only_for="server",
+        ),
+        Patch(
             "spaCy pipeline renewed when grown",
             renew_spacy_when_grown,
             (Touch("rasa.nlu.utils.spacy_utils", "SpacyNLP.process", SHA["spacy"]),),
@@ -194,6 +217,12 @@ SHA: dict[str, str] = {
     "current_state": "4119150d676f2508436e6e740308b60d5c0290818caa95ddae4993172c629145",
     "runner": "baadaf6063fe4d225ff7ee6b1d6b5677f7886ceda48439acd5126115e3bda8a0",
     "handle": "e5c22d32136bae5920399d4e9243b6251c0578023152b720d93ee217cca4e723",
+    "handle_message": (
+        "5a34634928f391d78f35092cbe354d8d72d0a10c9077762eb34243ea79870c2a"
+    ),
+    "fail_safe_retrieve": (
+        "b98273bbc004f72652812fc4f13fb38800fb829d43b0d347e7a0342033820991"
+    ),
     "spacy": "197aca74d807781f8c030696289cfecdbd229fc2eb4bed4b121da80cf4239f89",
     "save": "ad2b5ed7174f78fb4fb6eeeaad23626337f688b2ede2d9c25b061ce136860827",
     "event_query": "e21b119189c267610ed4bb01477a7d136742028fbfb0bfedcc839e78fc330940",

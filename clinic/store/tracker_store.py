@@ -40,6 +40,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from clinic.store.db import tune_sqlite
+from clinic.store.outage import STORE_UNREACHABLE
 
 DEFAULT_CACHED_CONVERSATIONS = 512
 # Memory follows events, not conversations: 512 conversations of a few dozen
@@ -73,6 +74,19 @@ class Kept:
         """Nothing was added since (here or by another server), and the tracker
         holds no event that was not saved."""
         return now == self.stored and len(self.tracker.events) == now.count
+
+
+def pinged_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
+    """Rasa's engine, but each pooled connection is checked before use: one
+    the database closed (a restart, a network cut) is replaced instead of
+    failing a visitor's message and leaving them with an empty conversation."""
+    from rasa.core.tracker_store import create_engine_kwargs
+
+    pinged = sa.create_engine(
+        engine.url, pool_pre_ping=True, **create_engine_kwargs(engine.url)
+    )
+    engine.dispose()
+    return pinged
 
 
 def pooled_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
@@ -115,8 +129,10 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self.engine = pooled_sqlite_engine(self.engine)
-            self.sessionmaker = sessionmaker(bind=self.engine)
             tune_sqlite(self.engine)
+        else:
+            self.engine = pinged_engine(self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine)
         self._capacity = int(cached_conversations)
         self._event_budget = int(cached_events)
         self._longest_kept = int(cached_events_per_conversation)
@@ -124,6 +140,13 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         self._recent: OrderedDict[str, Kept] = OrderedDict()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        try:
+            return await self._kept_or_stored(sender_id)
+        except sa.exc.SQLAlchemyError:
+            STORE_UNREACHABLE.set(True)  # Rasa goes on with an empty conversation
+            raise
+
+    async def _kept_or_stored(self, sender_id: str) -> DialogueStateTracker | None:
         stored = self._stored(sender_id)
         kept = self._recent.get(sender_id)
         if kept is not None and kept.matches(stored):

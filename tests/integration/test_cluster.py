@@ -1,0 +1,167 @@
+"""The scaled topology through nginx (issue 21, items 1 and 3): what
+`make cluster` starts (clinic/cluster/topology.py), two Rasa replicas and two
+action servers behind nginx on a PostgreSQL database and Redis, with real
+processes killed under it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clinic.console.conversation import staff_reply_events
+from clinic.console.rasa_client import RasaClient
+from harness.cluster import RunningCluster, cluster_on_fresh_databases
+from harness.conversation import Visitor, booking_requests_of
+from harness.live_chat import SocketVisitor
+from harness.servers import clinic_settings
+
+CRISIS = clinic_settings().crisis
+REFERENCE = re.compile(r"\bBK-[A-Z0-9]{6}\b")
+BOOKING = [
+    "hi",
+    "i'd like to book a consultation",
+    "Alex",
+    "alex@example.org",
+    "weekends",
+    "afternoon",
+    "skip",
+    "yes",
+    "yes",
+]
+
+
+@pytest.fixture(scope="module")
+def group(
+    model_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningCluster]:
+    run_dir = tmp_path_factory.mktemp("cluster")
+    with cluster_on_fresh_databases(model_path, run_dir) as running:
+        yield running
+
+
+def replicas_that_answered(group: RunningCluster, path: str) -> set[str]:
+    log = group.cluster.log("nginx-access").read_text(errors="replace")
+    return set(re.findall(rf'"POST {re.escape(path)}[^"]*" \d+ (\S+)', log))
+
+
+def staff_reply(group: RunningCluster, conversation_id: str, text: str) -> None:
+    """As the console sends it: to the HTTP API behind nginx."""
+    client = RasaClient(group.front.url, group.front.token)
+
+    async def reply() -> None:
+        try:
+            await client.append_events(conversation_id, staff_reply_events("Sam", text))
+        finally:
+            await client.close()
+
+    asyncio.run(reply())
+
+
+def book(visitor: Visitor, texts: list[str]) -> list[str]:
+    """Says each text; returns the responses the assistant used, in order."""
+    used = []
+    for text in texts:
+        reply = visitor.say(text)
+        assert reply.messages, f"no answer to {text!r}"
+        used += reply.responses
+    return used
+
+
+def test_visitors_are_answered_through_nginx_by_both_replicas(
+    group: RunningCluster,
+) -> None:
+    for n in range(4):
+        [answer] = group.front.send(f"cost-{n}", "how much does it cost")
+        assert "$" in answer["text"]
+    crisis = Visitor(group.front).say("i want to end my life").text
+    assert CRISIS.short in crisis
+    ports = {
+        addr.rsplit(":", 1)[1]
+        for addr in replicas_that_answered(group, "/webhooks/rest/webhook")
+    }
+    assert ports == {str(port) for port in group.cluster.topology.rasa_ports}
+
+
+def test_a_socket_visitor_gets_answers_and_every_staff_reply(
+    group: RunningCluster,
+) -> None:
+    """The socket keeps to one replica; the console's replies reach it from
+    either (rooms shared through Redis)."""
+    visitor = SocketVisitor(group.front.url)
+    try:
+        visitor.say("how much does it cost")
+        visitor.wait_for(lambda message: "$" in (message.get("text") or ""))
+        for n in range(4):
+            staff_reply(group, visitor.session_id, f"Sam here ({n}).")
+            visitor.wait_for_text(f"Sam here ({n}).", timeout=10)
+        visitor.say("i want to end my life")
+        visitor.wait_for_text(CRISIS.short, timeout=30)
+    finally:
+        visitor.close()
+    ports = {
+        addr.rsplit(":", 1)[1]
+        for addr in replicas_that_answered(group, "/conversations/")
+    }
+    assert len(ports) == 2, "the staff replies went through both replicas"
+
+
+def test_postgresql_unreachable_then_back(group: RunningCluster) -> None:
+    """Conversations and records are all in PostgreSQL here: while it is
+    away, a visitor is told so (not answered out of context), crisis resources
+    still go out, no booking is acknowledged; once it is back, the same
+    conversation goes on where it was, without a restart."""
+    visitor = Visitor(group.front)
+    book(visitor, BOOKING[:-1])
+    group.postgres.cut()
+    try:
+        confirm = group.front.send(visitor.sender, "yes")
+        faq = group.front.send("pg-away-faq", "how much does it cost")
+        crisis = group.front.send("pg-away-crisis", "i want to end my life")
+    finally:
+        group.postgres.start()
+    for away in (confirm, faq):
+        [told] = away
+        assert "can't see our conversation" in told["text"], told
+        assert not REFERENCE.search(told["text"])
+    assert CRISIS.short in " ".join(m.get("text") or "" for m in crisis)
+    assert booking_requests_of(group.front.database_url, visitor) == []
+    # Back: the form is where it was, and the confirmation now stores it.
+    done = visitor.say("yes")
+    [reference] = REFERENCE.findall(done.text)
+    [booking] = booking_requests_of(group.front.database_url, visitor)
+    assert booking["reference"] == reference
+
+
+def test_with_an_action_server_killed_answers_and_bookings_go_on(
+    group: RunningCluster,
+) -> None:
+    group.cluster.stop("actions-1")
+    assert "$" in Visitor(group.front).say("how much does it cost").text
+    assert CRISIS.short in Visitor(group.front).say("i want to end my life").text
+    visitor = Visitor(group.front)
+    book(visitor, BOOKING)
+    [booking] = booking_requests_of(group.front.database_url, visitor)
+    assert booking["contact"] == "alex@example.org"
+
+
+def test_a_replica_killed_mid_booking_the_other_continues_the_form(
+    group: RunningCluster,
+) -> None:
+    visitor = Visitor(group.front)
+    used = book(visitor, BOOKING[:4])
+    assert visitor.active_loop() == "booking_form"
+    group.cluster.stop("rasa-1")
+    used += book(visitor, BOOKING[4:])
+    asked = Counter(name for name in used if name.startswith("utter_ask_"))
+    assert asked and max(asked.values()) == 1, f"a question asked twice: {asked}"
+    [booking] = booking_requests_of(group.front.database_url, visitor)
+    assert (booking["contact"], booking["preferred_days"]) == (
+        "alex@example.org",
+        "Weekends",
+    )
+
