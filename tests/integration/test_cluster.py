@@ -164,4 +164,3 @@ def test_a_replica_killed_mid_booking_the_other_continues_the_form(
         "alex@example.org",
         "Weekends",
     )
-
