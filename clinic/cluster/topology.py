@@ -43,6 +43,19 @@ PYTHON = Path(sys.executable)
 NGINX = "nginx"
 STARTUP_SECONDS = 180.0
 STOP_SECONDS = 20.0
+# Each kind of service: its default port (scripts/env.sh) and the path that
+# answers once it is ready. deploy/ (compose, Kubernetes) names the same:
+# tests/clinic/cluster/test_deploy_files.py.
+DEFAULT_PORTS = {"rasa": 5005, "actions": 5055, "console": 5080, "site": 8080}
+HEALTH_PATHS = {"rasa": "/", "actions": "/health", "console": "/", "site": "/health"}
+# What every service takes from the environment it is started with, beside
+# shared_environment's: the secrets (scripts/env.sh keeps them in var/).
+SECRETS = (
+    "RASA_AUTH_TOKEN",
+    "ACTION_SERVER_TOKEN",
+    "CONVERSATION_SECRET",
+    "STAFF_WEBHOOK_SECRET",
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +165,7 @@ def shared_environment(topology: Topology, base: Mapping[str, str]) -> dict[str,
         "PYTHONPATH": str(PROJECT_ROOT),
         "DATABASE_URL": topology.database_url,
         "DATABASE_DIALECT": topology.database_url.split(":")[0].split("+")[0],
+        "LOCK_STORE_REDIS_URL": topology.redis_url,  # written into endpoints.yml
         "RATE_LIMIT_REDIS_URL": topology.redis_url,
         "SOCKETIO_REDIS_URL": topology.redis_url,
         # nginx on this machine is the proxy whose X-Forwarded-For counts.
@@ -193,7 +207,7 @@ def services(topology: Topology, model: Path, token: str) -> list[Service]:
             Service(
                 f"actions-{n}",
                 action_server_command(port),
-                f"http://127.0.0.1:{port}/health",
+                f"http://127.0.0.1:{port}{HEALTH_PATHS['actions']}",
             )
         )
     for n, port in enumerate(topology.rasa_ports, 1):
@@ -201,17 +215,21 @@ def services(topology: Topology, model: Path, token: str) -> list[Service]:
             Service(
                 f"rasa-{n}",
                 rasa_server_command(model, port, token, endpoints),
-                f"http://127.0.0.1:{port}/status?token={token}",
+                f"http://127.0.0.1:{port}{HEALTH_PATHS['rasa']}",
             )
         )
     found.append(
-        Service("console", [str(PYTHON), "-m", "clinic.console"], topology.console_url)
+        Service(
+            "console",
+            [str(PYTHON), "-m", "clinic.console"],
+            f"{topology.console_url}{HEALTH_PATHS['console']}",
+        )
     )
     found.append(
         Service(
             "site",
             [str(PYTHON), "-m", "clinic.site"],
-            f"{topology.site_url}/health",
+            f"{topology.site_url}{HEALTH_PATHS['site']}",
             {"SITE_HOST": "127.0.0.1"},
         )
     )
@@ -333,8 +351,8 @@ def default_topology(environ: Mapping[str, str] = os.environ) -> Topology:
     def port(name: str, default: int) -> int:
         return int(environ.get(name, default))
 
-    rasa = port("RASA_PORT", 5005)
-    actions = port("ACTION_PORT", 5055)
+    rasa = port("RASA_PORT", DEFAULT_PORTS["rasa"])
+    actions = port("ACTION_PORT", DEFAULT_PORTS["actions"])
     return Topology(
         database_url=environ.get(
             "CLUSTER_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/clinic"
@@ -345,6 +363,6 @@ def default_topology(environ: Mapping[str, str] = os.environ) -> Topology:
         actions_front_port=port("CLUSTER_ACTIONS_PORT", 8001),
         rasa_ports=(rasa + 1, rasa + 2),
         action_ports=(actions + 1, actions + 2),
-        console_port=port("CONSOLE_PORT", 5080),
-        site_port=port("SITE_PORT", 8080),
+        console_port=port("CONSOLE_PORT", DEFAULT_PORTS["console"]),
+        site_port=port("SITE_PORT", DEFAULT_PORTS["site"]),
     )

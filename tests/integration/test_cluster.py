@@ -6,21 +6,30 @@ processes killed under it."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import re
+import statistics
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 
 from clinic.console.conversation import staff_reply_events
 from clinic.console.rasa_client import RasaClient
 from harness.cluster import RunningCluster, cluster_on_fresh_databases
 from harness.conversation import Visitor, booking_requests_of
 from harness.live_chat import SocketVisitor
-from harness.servers import clinic_settings
+from harness.servers import PROJECT_ROOT, clinic_settings
 
 CRISIS = clinic_settings().crisis
+RESULTS = PROJECT_ROOT / "results"
 REFERENCE = re.compile(r"\bBK-[A-Z0-9]{6}\b")
 BOOKING = [
     "hi",
@@ -65,9 +74,9 @@ def staff_reply(group: RunningCluster, conversation_id: str, text: str) -> None:
 def book(visitor: Visitor, texts: list[str]) -> list[str]:
     """Says each text; returns the responses the assistant used, in order."""
     used = []
-    for text in texts:
-        reply = visitor.say(text)
-        assert reply.messages, f"no answer to {text!r}"
+    for said in texts:
+        reply = visitor.say(said)
+        assert reply.messages, f"no answer to {said!r}"
         used += reply.responses
     return used
 
@@ -108,6 +117,123 @@ def test_a_socket_visitor_gets_answers_and_every_staff_reply(
         for addr in replicas_that_answered(group, "/conversations/")
     }
     assert len(ports) == 2, "the staff replies went through both replicas"
+
+
+# 64 visitors at once for 3 minutes (issue 21, item 4); LOAD_SECONDS shortens
+# it for a quick run by hand.
+LOAD_VISITORS = 64
+LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "180"))
+THINK_SECONDS = 2.0
+QUESTIONS = [
+    "hi",
+    "how does ketamine work",
+    "what are the side effects",
+    "how much does it cost",
+    "is it safe",
+    "thanks",
+]
+
+
+@dataclass
+class LoadTally:
+    """What each conversation was sent and answered, and every error."""
+
+    sent: Counter[str] = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)  # per message, to its answer
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def visit_until(
+    group: RunningCluster, n: int, deadline: float, tally: LoadTally
+) -> None:
+    """One visitor after another, each a whole conversation: questions, or a
+    booking. A new conversation each time keeps each under its rate limit."""
+    script = BOOKING if n % 2 else QUESTIONS
+    round_ = 0
+    while time.monotonic() < deadline:
+        sender = f"load-{n}-{round_}"
+        round_ += 1
+        for said in script:
+            started = time.monotonic()
+            try:
+                answers = group.front.send(sender, said)
+            except Exception as error:  # counted, not raised: every error is reported
+                with tally.lock:
+                    tally.errors.append(f"{sender} {said!r}: {error}")
+                return
+            with tally.lock:
+                tally.seconds.append(time.monotonic() - started)
+                tally.sent[sender] += 1
+                tally.answers[sender] += len(answers)
+                if not answers:
+                    tally.errors.append(f"{sender} {said!r}: no answer")
+            time.sleep(THINK_SECONDS)
+
+
+def stored_events(database_url: str, senders: list[str]) -> dict[tuple[str, str], int]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sql(
+                    "SELECT sender_id, type_name, count(*) FROM events "
+                    "WHERE sender_id = ANY(:senders) AND type_name IN ('user', 'bot') "
+                    "GROUP BY sender_id, type_name"
+                ),
+                {"senders": senders},
+            )
+            return {(sender, kind): count for sender, kind, count in rows}
+    finally:
+        engine.dispose()
+
+
+def test_64_visitors_for_3_minutes_nothing_lost(group: RunningCluster) -> None:
+    """Through nginx, both replicas: no error, and every message and answer
+    of every conversation in PostgreSQL afterwards, counted."""
+    tally = LoadTally()
+    deadline = time.monotonic() + LOAD_SECONDS
+    visitors = [
+        threading.Thread(target=visit_until, args=(group, n, deadline, tally))
+        for n in range(LOAD_VISITORS)
+    ]
+    for visitor in visitors:
+        visitor.start()
+    for visitor in visitors:
+        visitor.join(timeout=LOAD_SECONDS + 120)
+    assert not tally.errors, tally.errors[:10]
+    senders = sorted(tally.sent)
+    stored = stored_events(group.front.database_url, senders)
+    missing = [
+        (
+            sender,
+            tally.sent[sender],
+            stored.get((sender, "user"), 0),
+            tally.answers[sender],
+            stored.get((sender, "bot"), 0),
+        )
+        for sender in senders
+        if stored.get((sender, "user"), 0) != tally.sent[sender]
+        or stored.get((sender, "bot"), 0) != tally.answers[sender]
+    ]
+    assert not missing, missing[:10]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "cluster_load.json").write_text(
+        json.dumps(
+            {
+                "visitors": LOAD_VISITORS,
+                "seconds": LOAD_SECONDS,
+                "conversations": len(senders),
+                "think_seconds": THINK_SECONDS,
+                "messages": sum(tally.sent.values()),
+                "answers": sum(tally.answers.values()),
+                "messages_per_second": sum(tally.sent.values()) / LOAD_SECONDS,
+                "p50_ms": 1000 * statistics.median(tally.seconds),
+                "p95_ms": 1000 * statistics.quantiles(tally.seconds, n=20)[-1],
+            }
+        )
+    )
 
 
 def test_postgresql_unreachable_then_back(group: RunningCluster) -> None:

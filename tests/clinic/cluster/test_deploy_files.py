@@ -1,0 +1,124 @@
+"""The deployment files (deploy/: Dockerfile, entrypoint, compose, Kubernetes)
+cannot be built or applied on these machines; this keeps them naming the same
+commands, flags, ports, variables and health paths as `make cluster`
+(clinic/cluster/topology.py), so they cannot drift apart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clinic.cluster.topology import (
+    DEFAULT_PORTS,
+    HEALTH_PATHS,
+    SECRETS,
+    action_server_command,
+    default_topology,
+    rasa_server_command,
+    shared_environment,
+)
+
+DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
+ROLES = ("rasa", "actions", "console", "site")
+
+
+def entrypoint_arms() -> dict[str, str]:
+    """The commands of deploy/entrypoint.sh, by role."""
+    text = (DEPLOY / "entrypoint.sh").read_text(encoding="utf-8")
+    arms = re.findall(r"^\s+(\w+)\)(.*?);;", text, flags=re.MULTILINE | re.DOTALL)
+    return {role: " ".join(body.split()) for role, body in arms}
+
+
+def kubernetes() -> list[dict[str, Any]]:
+    text = (DEPLOY / "k8s" / "clinic.yml").read_text(encoding="utf-8")
+    return [doc for doc in yaml.safe_load_all(text) if doc]
+
+
+def deployment(role: str) -> dict[str, Any]:
+    [found] = [
+        doc
+        for doc in kubernetes()
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"] == role
+    ]
+    [container] = found["spec"]["template"]["spec"]["containers"]
+    return container
+
+
+def flags(command: list[str]) -> set[str]:
+    return {part for part in command if part.startswith("--")}
+
+
+def module_call(command: list[str]) -> str:
+    """``-m clinic.rasa_cli run actions`` …: the module and its subcommands."""
+    start = command.index("-m")
+    words = [part for part in command[start:] if not part.startswith("--")]
+    return " ".join(words[: 4 if "actions" in words else 3])
+
+
+@pytest.mark.parametrize(
+    "role, command",
+    [
+        ("rasa", rasa_server_command(Path("model.tar.gz"), 5005, "token")),
+        ("actions", action_server_command(5055)),
+    ],
+)
+def test_the_image_runs_what_make_cluster_runs(role: str, command: list[str]) -> None:
+    arm = entrypoint_arms()[role]
+    assert module_call(command) in arm
+    assert flags(command) == set(re.findall(r"--[\w-]+", arm))
+    assert f"--port {DEFAULT_PORTS[role]}" in arm
+
+
+def test_every_role_has_a_command_and_the_image_runs_the_entrypoint() -> None:
+    assert set(ROLES) | {"migrate"} <= set(entrypoint_arms())
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert 'ENTRYPOINT ["/app/deploy/entrypoint.sh"]' in dockerfile
+    for port in DEFAULT_PORTS.values():
+        assert str(port) in dockerfile.split("EXPOSE", 1)[1].splitlines()[0]
+
+
+def required_variables() -> set[str]:
+    env = shared_environment(default_topology(), {})
+    return (set(env) - {"PYTHONPATH"}) | set(SECRETS)
+
+
+def test_compose_and_kubernetes_set_every_variable_make_cluster_sets() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yml").read_text(encoding="utf-8"))
+    assert required_variables() <= set(compose["x-clinic"]["environment"])
+    given: set[str] = set()
+    for doc in kubernetes():
+        if doc["kind"] in ("Secret", "ConfigMap"):
+            given |= set(doc.get("stringData") or doc.get("data") or {})
+    assert required_variables() <= given
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_kubernetes_probes_and_ports_are_make_clusters(role: str) -> None:
+    container = deployment(role)
+    assert container["args"] == [role]
+    assert container["ports"] == [{"containerPort": DEFAULT_PORTS[role]}]
+    for probe in ("readinessProbe", "livenessProbe"):
+        check = container[probe]["httpGet"]
+        assert (check["path"], check["port"]) == (
+            HEALTH_PATHS[role],
+            DEFAULT_PORTS[role],
+        )
+
+
+@pytest.mark.parametrize("role", ["rasa", "actions"])
+def test_compose_health_checks_are_make_clusters(role: str) -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yml").read_text(encoding="utf-8"))
+    service = compose["services"][role]
+    assert service["command"] == [role]
+    url = f"http://127.0.0.1:{DEFAULT_PORTS[role]}{HEALTH_PATHS[role]}'"
+    assert url in " ".join(service["healthcheck"]["test"])
+
+
+def test_the_horizontal_autoscaler_scales_the_rasa_replicas() -> None:
+    [hpa] = [doc for doc in kubernetes() if doc["kind"] == "HorizontalPodAutoscaler"]
+    assert hpa["spec"]["scaleTargetRef"]["name"] == "rasa"
+    assert hpa["spec"]["minReplicas"] >= 2
