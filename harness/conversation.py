@@ -11,6 +11,20 @@ from clinic.store.booking_requests import list_booking_requests
 from clinic.store.handoff_tickets import list_handoff_tickets
 from harness.servers import Assistant
 
+# A whole booking, as a visitor types it: the form's questions in order, then
+# consent and confirmation.
+BOOKING_TURNS = [
+    "hi",
+    "i'd like to book a consultation",
+    "Alex",
+    "alex@example.org",
+    "weekends",
+    "afternoon",
+    "skip",
+    "yes",
+    "yes",
+]
+
 
 @dataclass
 class Reply:

@@ -3,6 +3,7 @@ the website chat is) and a staff member using the console over HTTP."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import queue
 import re
@@ -19,10 +20,13 @@ from typing import Any
 import requests
 import socketio
 
+from clinic.console.conversation import staff_reply_events
+from clinic.console.rasa_client import RasaClient
 from clinic.settings import WEEKDAYS
 from harness.servers import (
     PROJECT_ROOT,
     VENV_BIN,
+    Assistant,
     free_port,
     running_process,
     wait_for_http,
@@ -221,3 +225,17 @@ def console_server(
         url = f"http://127.0.0.1:{port}"
         wait_for_http(f"{url}/healthz", process, log, 60)
         yield Console(url, env["DATABASE_URL"], log)
+
+
+def staff_reply_through(assistant: Assistant, conversation_id: str, text: str) -> None:
+    """What the console sends when a staff member (Sam) replies: events posted
+    to the HTTP API of ``assistant`` (one replica, or nginx in front of them)."""
+    client = RasaClient(assistant.url, assistant.token)
+
+    async def reply() -> None:
+        try:
+            await client.append_events(conversation_id, staff_reply_events("Sam", text))
+        finally:
+            await client.close()
+
+    asyncio.run(reply())

@@ -24,7 +24,7 @@ class TcpProxy:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
-        listener.listen(32)
+        listener.listen(512)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
@@ -54,6 +54,9 @@ class TcpProxy:
             except OSError:
                 client.close()
                 continue
+            # The 5 s were for connecting: an idle pooled connection must stay
+            # open (a timeout here cut every connection idle for 5 s).
+            upstream.settimeout(None)
             with self._lock:
                 self._connections += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):

@@ -5,7 +5,6 @@ processes killed under it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -21,27 +20,14 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy import text as sql
 
-from clinic.console.conversation import staff_reply_events
-from clinic.console.rasa_client import RasaClient
 from harness.cluster import RunningCluster, cluster_on_fresh_databases
-from harness.conversation import Visitor, booking_requests_of
-from harness.live_chat import SocketVisitor
+from harness.conversation import BOOKING_TURNS, Visitor, booking_requests_of
+from harness.live_chat import SocketVisitor, staff_reply_through
 from harness.servers import PROJECT_ROOT, clinic_settings
 
 CRISIS = clinic_settings().crisis
 RESULTS = PROJECT_ROOT / "results"
 REFERENCE = re.compile(r"\bBK-[A-Z0-9]{6}\b")
-BOOKING = [
-    "hi",
-    "i'd like to book a consultation",
-    "Alex",
-    "alex@example.org",
-    "weekends",
-    "afternoon",
-    "skip",
-    "yes",
-    "yes",
-]
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +42,6 @@ def group(
 def replicas_that_answered(group: RunningCluster, path: str) -> set[str]:
     log = group.cluster.log("nginx-access").read_text(errors="replace")
     return set(re.findall(rf'"POST {re.escape(path)}[^"]*" \d+ (\S+)', log))
-
-
-def staff_reply(group: RunningCluster, conversation_id: str, text: str) -> None:
-    """As the console sends it: to the HTTP API behind nginx."""
-    client = RasaClient(group.front.url, group.front.token)
-
-    async def reply() -> None:
-        try:
-            await client.append_events(conversation_id, staff_reply_events("Sam", text))
-        finally:
-            await client.close()
-
-    asyncio.run(reply())
 
 
 def book(visitor: Visitor, texts: list[str]) -> list[str]:
@@ -106,7 +79,7 @@ def test_a_socket_visitor_gets_answers_and_every_staff_reply(
         visitor.say("how much does it cost")
         visitor.wait_for(lambda message: "$" in (message.get("text") or ""))
         for n in range(4):
-            staff_reply(group, visitor.session_id, f"Sam here ({n}).")
+            staff_reply_through(group.front, visitor.session_id, f"Sam here ({n}).")
             visitor.wait_for_text(f"Sam here ({n}).", timeout=10)
         visitor.say("i want to end my life")
         visitor.wait_for_text(CRISIS.short, timeout=30)
@@ -150,7 +123,7 @@ def visit_until(
 ) -> None:
     """One visitor after another, each a whole conversation: questions, or a
     booking. A new conversation each time keeps each under its rate limit."""
-    script = BOOKING if n % 2 else QUESTIONS
+    script = BOOKING_TURNS if n % 2 else QUESTIONS
     round_ = 0
     while time.monotonic() < deadline:
         sender = f"load-{n}-{round_}"
@@ -242,7 +215,7 @@ def test_postgresql_unreachable_then_back(group: RunningCluster) -> None:
     still go out, no booking is acknowledged; once it is back, the same
     conversation goes on where it was, without a restart."""
     visitor = Visitor(group.front)
-    book(visitor, BOOKING[:-1])
+    book(visitor, BOOKING_TURNS[:-1])
     group.postgres.cut()
     try:
         confirm = group.front.send(visitor.sender, "yes")
@@ -270,7 +243,7 @@ def test_with_an_action_server_killed_answers_and_bookings_go_on(
     assert "$" in Visitor(group.front).say("how much does it cost").text
     assert CRISIS.short in Visitor(group.front).say("i want to end my life").text
     visitor = Visitor(group.front)
-    book(visitor, BOOKING)
+    book(visitor, BOOKING_TURNS)
     [booking] = booking_requests_of(group.front.database_url, visitor)
     assert booking["contact"] == "alex@example.org"
 
@@ -279,10 +252,10 @@ def test_a_replica_killed_mid_booking_the_other_continues_the_form(
     group: RunningCluster,
 ) -> None:
     visitor = Visitor(group.front)
-    used = book(visitor, BOOKING[:4])
+    used = book(visitor, BOOKING_TURNS[:4])
     assert visitor.active_loop() == "booking_form"
     group.cluster.stop("rasa-1")
-    used += book(visitor, BOOKING[4:])
+    used += book(visitor, BOOKING_TURNS[4:])
     asked = Counter(name for name in used if name.startswith("utter_ask_"))
     assert asked and max(asked.values()) == 1, f"a question asked twice: {asked}"
     [booking] = booking_requests_of(group.front.database_url, visitor)

@@ -9,7 +9,6 @@ staff reply taken by one replica reaches the visitor's socket on the other
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 import uuid
@@ -20,10 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from clinic.cluster.endpoints import replica_endpoints
-from clinic.console.conversation import staff_reply_events
-from clinic.console.rasa_client import RasaClient
-from harness.conversation import Visitor, booking_requests_of
-from harness.live_chat import SocketVisitor
+from harness.conversation import BOOKING_TURNS, Visitor, booking_requests_of
+from harness.live_chat import SocketVisitor, staff_reply_through
 from harness.servers import (
     Assistant,
     action_server,
@@ -38,17 +35,6 @@ from harness.tcp_proxy import TcpProxy, tcp_proxy
 CRISIS = clinic_settings().crisis
 # The way to the replicas' Redis, which the last test cuts.
 REDIS_PROXY: list[TcpProxy] = []
-BOOKING = [
-    "hi",
-    "i'd like to book a consultation",
-    "Alex",
-    "alex@example.org",
-    "weekends",
-    "afternoon",
-    "skip",
-    "yes",
-    "yes",
-]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +84,7 @@ def test_a_booking_half_on_each_replica_is_the_same_conversation(
 ) -> None:
     a, b = replicas
     alone, alternating = Visitor(a), Visitor(a)
-    for turn, text in enumerate(BOOKING):
+    for turn, text in enumerate(BOOKING_TURNS):
         alone.say(text)
         alternating.assistant = (a, b)[turn % 2]
         alternating.say(text)
@@ -109,19 +95,6 @@ def test_a_booking_half_on_each_replica_is_the_same_conversation(
         "alex@example.org",
         "Weekends",
     )
-
-
-def staff_reply_through(replica: Assistant, conversation_id: str, text: str) -> None:
-    """What the console does when a staff member replies (clinic/console)."""
-    client = RasaClient(replica.url, replica.token)
-
-    async def reply() -> None:
-        try:
-            await client.append_events(conversation_id, staff_reply_events("Sam", text))
-        finally:
-            await client.close()
-
-    asyncio.run(reply())
 
 
 def test_a_staff_reply_taken_by_one_replica_reaches_a_socket_on_the_other(
