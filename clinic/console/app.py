@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from clinic.console import (
     content_pages,
+    insights_pages,
     live,
     privacy_pages,
     review_pages,
@@ -445,10 +446,17 @@ def create_app(config: ConsoleConfig) -> web.Application:
     )
     app[THROTTLE] = SignInLimits()
     app.add_routes(routes)
-    for pages in (content_pages, review_pages, training_pages, privacy_pages):
+    for pages in (
+        content_pages,
+        review_pages,
+        training_pages,
+        privacy_pages,
+        insights_pages,
+    ):
         app.add_routes(pages.routes)
     app.router.add_static("/static/", HERE / "static")
     app.cleanup_ctx.append(background_sweeper)
+    app.cleanup_ctx.append(insights_pages.insights_refresher)
     app.on_startup.append(load_content_checks_in_background)
     return app
 

@@ -26,6 +26,7 @@ from clinic.store.models import (
     booking_requests,
     crisis_flags,
     handoff_tickets,
+    insight_conversations,
     review_decisions,
     staff_actions,
     ticket_entries,
@@ -48,7 +49,15 @@ events = table(
 ERASE_ACTION = "erase_visitor_data"
 EXPORT_ACTION = "export_visitor_data"
 # Tables whose rows name the conversation directly.
-BY_CONVERSATION = (booking_requests, handoff_tickets, crisis_flags, answer_feedback)
+# insight_conversations: the Insights page's row of a conversation (its day,
+# booking and handoff facts), exported and erased with the rest.
+BY_CONVERSATION = (
+    booking_requests,
+    handoff_tickets,
+    crisis_flags,
+    answer_feedback,
+    insight_conversations,
+)
 WITH_REFERENCE = (booking_requests, handoff_tickets, crisis_flags)
 MAX_KEY_LENGTH = 255
 

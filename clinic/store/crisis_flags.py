@@ -134,6 +134,11 @@ def set_crisis_flag_status(engine: Engine, flag_id: int, status: str) -> bool:
         result = connection.execute(
             update(crisis_flags)
             .where(crisis_flags.c.id == flag_id)
-            .values(status=status)
+            .values(status=status, reviewed_at=_reviewed_at(status))
         )
     return result.rowcount > 0
+
+
+def _reviewed_at(status: str) -> datetime | None:
+    """Marked new again, a flag has not been reviewed."""
+    return datetime.now(timezone.utc) if status == "reviewed" else None

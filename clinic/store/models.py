@@ -36,6 +36,8 @@ crisis_flags = Table(
     # Set when no alert was sent for this flag because the alert of an earlier
     # flag of the same conversation, minutes before, covers it (its reference).
     Column("alerted_with", String(16)),
+    # When a staff member marked it reviewed (the Insights page's time to review).
+    Column("reviewed_at", DateTime(timezone=True)),
 )
 
 booking_requests = Table(
@@ -227,4 +229,48 @@ sign_in_failures = Table(
     Column("address", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False, index=True),
     Index("ix_sign_in_failures_address_at", "address", "at"),
+)
+
+# The Insights page (clinic/insights/): figures folded in from Rasa's events as
+# they arrive, so that a year of conversations is summed from a few thousand rows.
+
+# One row per conversation: where it started (the clinic's local day) and what
+# happened in it. ``form`` and ``handoff_state`` carry the state between refreshes.
+insight_conversations = Table(
+    "insight_conversations",
+    metadata,
+    Column("conversation_id", String(255), primary_key=True),
+    Column("day", String(10), nullable=False, index=True),  # YYYY-MM-DD, local
+    Column("messages", Integer, nullable=False, default=0),
+    Column("booking_offered", Boolean, nullable=False, default=False),
+    Column("booking_started", Boolean, nullable=False, default=False),
+    Column("booking_question", String(64)),  # the last question the form asked
+    Column("handoff_requested", Boolean, nullable=False, default=False),
+    Column("form", String(64)),
+    Column("handoff_state", String(32)),
+)
+
+# Counts per local day: visitor messages, topics, fallbacks, ratings, and the
+# scrubbed unrecognised messages (metric, key) → count.
+insight_daily_counts = Table(
+    "insight_daily_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", String(10), nullable=False),
+    Column("metric", String(32), nullable=False),
+    Column("key", String(255), nullable=False, default=""),
+    Column("count", Integer, nullable=False, default=0),
+    Index(
+        "ix_insight_daily_counts_day_metric_key", "day", "metric", "key", unique=True
+    ),
+)
+
+# How far the figures go: the last event and the last rating folded in.
+insight_progress = Table(
+    "insight_progress",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_event_id", Integer, nullable=False, default=0),
+    Column("last_feedback_id", Integer, nullable=False, default=0),
+    Column("timezone", String(64), nullable=False, default=""),
 )

@@ -32,3 +32,28 @@ def test_smoke_bench_answers_every_message_and_writes_its_report(
     assert figures["summary"]["clinic"]["peak_rss_mb"]["Rasa server"] > 0
     assert "| clinic | rest | 1 |" in (tmp_path / "performance.md").read_text()
     assert (tmp_path / "performance_latency.png").stat().st_size > 0
+
+
+def test_insights_bench_in_miniature_folds_every_conversation(tmp_path: Path) -> None:
+    """bench/insights.py on 500 conversations: it checks itself that the folded
+    figures count every conversation and message it wrote."""
+    out = tmp_path / "insights.json"
+    result = subprocess.run(
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "bench.insights",
+            "--conversations",
+            "500",
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    figures = json.loads(out.read_text())
+    assert figures["events"] == 500 * 15
+    assert set(figures["page"]) == {"7 days", "30 days", "365 days"}

@@ -27,6 +27,7 @@ EXAMPLE_VALUES = {
     "flag_id": "1",
     "conversation_id": "someone",
     "name": "faq/cost",
+    "table": "topics",
 }
 
 

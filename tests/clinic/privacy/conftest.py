@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from clinic.store.models import (
@@ -18,6 +18,7 @@ from clinic.store.models import (
     booking_requests,
     crisis_flags,
     handoff_tickets,
+    insight_conversations,
     review_decisions,
     staff_actions,
     ticket_entries,
@@ -108,6 +109,10 @@ def seed_visitor(
             ),
         ),
         (
+            insight_conversations,
+            dict(conversation_id=conversation_id, day=when.date().isoformat()),
+        ),
+        (
             review_decisions,
             dict(
                 created_at=when,
@@ -143,5 +148,9 @@ def seed_visitor(
         )
     with engine.begin() as connection:
         for table, values in rows:
+            if table is insight_conversations and connection.execute(
+                select(table).where(table.c.conversation_id == conversation_id)
+            ).first():
+                continue  # one row per conversation, however often it came back
             connection.execute(insert(table).values(**values))
     return refs

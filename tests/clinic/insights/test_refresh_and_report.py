@@ -1,0 +1,235 @@
+"""The Insights figures from conversations stored as the Rasa server stores them,
+on SQLite and PostgreSQL: folded incrementally, never twice, in local days."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from rasa.shared.core.events import ActiveLoop, BotUttered, Event
+from sqlalchemy.engine import Engine
+
+from clinic.insights.refresh import refresh
+from clinic.insights.report import Period, build_report
+from clinic.store.answer_feedback import record_feedback
+from clinic.store.booking_requests import (
+    BookingRequest,
+    set_booking_status,
+    store_booking_request,
+)
+from clinic.store.crisis_flags import (
+    CrisisFlag,
+    record_crisis_flag,
+    set_crisis_flag_status,
+)
+from clinic.store.handoff_tickets import (
+    HandoffTicket,
+    assign_live_ticket,
+    store_handoff_ticket,
+)
+from tests.clinic.review.conftest import Conversations, conversations  # noqa: F401
+from tests.clinic.review.events import answered, said, session_start, slot
+
+ZONE = "America/New_York"
+COST = "Each infusion costs $450."
+SORRY = "Sorry, I didn't understand that."
+T = time.time() - 3600  # an hour ago: in the period, and settled
+
+
+def today_and_yesterday() -> Period:
+    today = datetime.now(ZoneInfo(ZONE)).date()
+    return Period(today - timedelta(1), today)
+
+
+def offered_booking(at: float) -> list[Event]:
+    buttons = [{"title": "Request a consultation", "payload": "/book_appointment"}]
+    return [BotUttered("Would you like to book?", {"buttons": buttons}, timestamp=at)]
+
+
+def form(name: str | None, at: float) -> ActiveLoop:
+    return ActiveLoop(name, timestamp=at)
+
+
+async def visitor_who_left_the_form(stored: Conversations) -> None:
+    await stored.save(
+        "left-form",
+        [
+            *session_start(T),
+            said("how much is it", T + 1, "faq", 0.93, "faq/cost"),
+            *answered(COST, T + 2),
+            said("blorp, write to maria@example.com", T + 3, "nlu_fallback", 0.2),
+            *answered(SORRY, T + 4, "utter_default"),
+            *offered_booking(T + 5),
+            said("/book_appointment", T + 6, "book_appointment", 1.0),
+            form("booking_form", T + 7),
+            slot("requested_slot", "booking_first_name", T + 7),
+            said("Maria", T + 8, "inform", 0.9),
+            slot("booking_first_name", "Maria", T + 8),
+            slot("requested_slot", "booking_contact", T + 8),
+        ],
+    )
+
+
+async def visitor_who_booked(stored: Conversations, engine: Engine) -> None:
+    await stored.save(
+        "booked",
+        [
+            *session_start(T),
+            said("I want to book a consultation", T + 1, "book_appointment", 0.95),
+            form("booking_form", T + 2),
+            slot("requested_slot", "booking_first_name", T + 2),
+            said("Sam", T + 3, "inform", 0.9),
+            slot("requested_slot", None, T + 4),
+            form(None, T + 4),
+        ],
+    )
+    reference = store_booking_request(
+        engine,
+        BookingRequest(
+            "booked",
+            "Sam",
+            "phone",
+            "+12125550100",
+            "Mon",
+            "morning",
+            "",
+            datetime.now(timezone.utc),
+        ),
+    )
+    set_booking_status(engine, reference, "contacted", None)
+
+
+async def test_the_figures_of_a_scripted_set_of_conversations(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    engine = conversations.engine
+    await visitor_who_left_the_form(conversations)
+    await visitor_who_booked(conversations, engine)
+    await conversations.save(
+        "wanted-a-person",
+        [
+            *session_start(T),
+            said("can I talk to a nurse", T + 1, "human_handoff", 0.97),
+            slot("handoff_state", "waiting", T + 2),
+            said("are you there", T + 3, "faq", 0.5, "faq/session"),
+        ],
+    )
+    live = store_handoff_ticket(
+        engine, HandoffTicket("wanted-a-person", "live", "visitor_asked")
+    )
+    assert assign_live_ticket(engine, live, "dana")
+    store_handoff_ticket(
+        engine,
+        HandoffTicket(
+            "callback", "callback", "visitor_asked", "Al", "phone", "+12125550101"
+        ),
+    )
+    flag = record_crisis_flag(engine, CrisisFlag("crisis-1", "words never shown"))
+    record_crisis_flag(engine, CrisisFlag("crisis-2", "nor these"))
+    assert set_crisis_flag_status(engine, flag, "reviewed")
+    record_feedback(engine, "left-form", "down", COST)
+
+    assert refresh(engine, ZONE) > 0
+    report = build_report(engine, today_and_yesterday(), ZONE)
+
+    assert report.conversations == 3
+    # Every visitor message, those answering the form and those for a person too.
+    assert report.messages == 8
+    topics = {topic.topic: topic.messages for topic in report.topics}
+    assert topics == {
+        "faq/cost": 1,
+        "nlu_fallback": 1,
+        "book_appointment": 2,
+        "human_handoff": 1,
+    }
+    assert (report.fallbacks, report.understood_or_not) == (1, 5)
+    assert report.unrecognised == [("blorp, write to (email)", 1)]
+    [rating] = report.ratings
+    assert (rating.topic, rating.answers, rating.down, rating.up) == (
+        "faq/cost",
+        1,
+        1,
+        0,
+    )
+    assert report.funnel == {"offered": 2, "started": 2, "completed": 1, "contacted": 1}
+    assert report.drop_off == [("phone or email", 1)]
+    handoffs = report.handoffs
+    assert (handoffs["requested"], handoffs["live_waiting"], handoffs["picked_up"]) == (
+        1,
+        1,
+        1,
+    )
+    assert handoffs["pick_up"].count == 1 and handoffs["pick_up"].median < 5
+    assert (handoffs["callbacks"], handoffs["callbacks_open"]) == (1, 1)
+    assert (report.crisis["flags"], report.crisis["not_reviewed"]) == (2, 1)
+    assert report.crisis["review"].count == 1
+
+
+async def test_new_events_are_folded_once(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    engine = conversations.engine
+    await visitor_who_left_the_form(conversations)
+    refresh(engine, ZONE)
+    assert refresh(engine, ZONE) == 0  # nothing new: nothing folded again
+    await conversations.save(
+        "left-form",
+        [
+            *session_start(T),
+            said("how much is it", T + 1, "faq", 0.93, "faq/cost"),
+            *answered(COST, T + 2),
+            said("blorp, write to maria@example.com", T + 3, "nlu_fallback", 0.2),
+            *answered(SORRY, T + 4, "utter_default"),
+            *offered_booking(T + 5),
+            said("/book_appointment", T + 6, "book_appointment", 1.0),
+            form("booking_form", T + 7),
+            slot("requested_slot", "booking_first_name", T + 7),
+            said("Maria", T + 8, "inform", 0.9),
+            slot("booking_first_name", "Maria", T + 8),
+            slot("requested_slot", "booking_contact", T + 8),
+            # Later, after the first refresh: the form stopped, another question.
+            slot("requested_slot", None, T + 20),
+            form(None, T + 20),
+            said("how much is it for Maria", T + 21, "faq", 0.9, "faq/cost"),
+        ],
+    )
+    refresh(engine, ZONE)
+    report = build_report(engine, today_and_yesterday(), ZONE)
+    assert report.conversations == 1
+    assert report.messages == 5
+    assert {t.topic: t.messages for t in report.topics}["faq/cost"] == 2
+    assert report.drop_off == [("phone or email", 1)]
+
+
+async def test_events_younger_than_the_settling_time_wait(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    engine = conversations.engine
+    await visitor_who_left_the_form(conversations)
+    assert refresh(engine, ZONE, now=T) == 0  # all of them younger than 15 s then
+    assert refresh(engine, ZONE, now=T + 60) > 0
+
+
+async def test_a_day_is_the_clinics_local_day(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    # 02:30 UTC on 1 March 2026 is still 28 February in New York.
+    at = datetime(2026, 3, 1, 2, 30, tzinfo=timezone.utc).timestamp()
+    await conversations.save(
+        "late", [*session_start(at), said("hello", at + 1, "greet", 0.99)]
+    )
+    refresh(conversations.engine, ZONE)
+    february = build_report(
+        conversations.engine,
+        Period(datetime(2026, 2, 28).date(), datetime(2026, 2, 28).date()),
+        ZONE,
+    )
+    assert february.conversations == 1
+    refresh(conversations.engine, "UTC")  # another zone: every day read again
+    march = build_report(
+        conversations.engine,
+        Period(datetime(2026, 3, 1).date(), datetime(2026, 3, 1).date()),
+        "UTC",
+    )
+    assert march.conversations == 1
