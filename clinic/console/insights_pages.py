@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.console.pages import ENGINE, render
 from clinic.console.times import clinic_zone
@@ -55,16 +56,21 @@ def clinic_today(zone: str) -> date:
     return datetime.now(ZoneInfo(zone)).date()
 
 
-def report_for(engine: Engine, query: Any) -> tuple[Report, str]:
+def report_for(engine: Engine, query: Any) -> tuple[Report, str, bool]:
+    """The period's report, its choice, and whether the figures are current."""
     zone = clinic_zone()
-    refresh(engine, zone, max_batches=BATCHES_PER_VISIT)
     period, choice = chosen_period(query, clinic_today(zone))
-    return build_report(engine, period, zone), choice
+    try:
+        current = refresh(engine, zone, max_batches=BATCHES_PER_VISIT) >= 0
+    except SQLAlchemyError:  # e.g. a writer holding SQLite: show what is folded
+        log.warning("insights: refresh failed", exc_info=True)
+        current = False
+    return build_report(engine, period, zone), choice, current
 
 
 @routes.get("/insights")
 async def insights_page(request: web.Request) -> web.Response:
-    report, choice = await asyncio.to_thread(
+    report, choice, current = await asyncio.to_thread(
         report_for, request.app[ENGINE], request.query
     )
     labels = [day.day.strftime("%a %d %b") for day in report.days]
@@ -73,6 +79,7 @@ async def insights_page(request: web.Request) -> web.Response:
         "insights.html",
         report=report,
         choice=choice,
+        current=current,
         query=request.query_string,
         days_chart=paired_columns(
             labels,
@@ -95,7 +102,9 @@ async def insights_csv(request: web.Request) -> web.Response:
     table = request.match_info["table"]
     if table not in TABLES:
         raise web.HTTPNotFound(text="no such table")
-    report, _ = await asyncio.to_thread(report_for, request.app[ENGINE], request.query)
+    report, _, _ = await asyncio.to_thread(
+        report_for, request.app[ENGINE], request.query
+    )
     header, rows = TABLES[table](report)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

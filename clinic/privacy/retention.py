@@ -28,6 +28,8 @@ from clinic.store.models import (
     booking_requests,
     crisis_flags,
     handoff_tickets,
+    insight_conversations,
+    insight_daily_counts,
     review_decisions,
     staff_actions,
     ticket_entries,
@@ -52,6 +54,7 @@ class RetentionPeriods:
     answer_feedback: int = 365
     review_decisions: int = 365
     staff_actions: int = 730
+    insights: int = 730
 
     @classmethod
     def from_mapping(cls, section: dict[str, Any], where: str) -> RetentionPeriods:
@@ -142,6 +145,15 @@ def _purge_by_age(table: Any) -> Purge:
     return purge
 
 
+def purge_insights(connection: Connection, cutoff: datetime) -> int:
+    """The Insights page's rows of days before the cutoff (clinic/insights/)."""
+    day = cutoff.date().isoformat()
+    return sum(
+        _deleted(connection, delete(table).where(table.c.day < day))
+        for table in (insight_conversations, insight_daily_counts)
+    )
+
+
 PURGES: dict[str, Purge] = {
     "conversations": purge_conversations,
     "booking_requests": purge_booking_requests,
@@ -150,6 +162,7 @@ PURGES: dict[str, Purge] = {
     "answer_feedback": _purge_by_age(answer_feedback),
     "review_decisions": _purge_by_age(review_decisions),
     "staff_actions": _purge_by_age(staff_actions),
+    "insights": purge_insights,
 }
 
 

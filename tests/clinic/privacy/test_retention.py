@@ -23,6 +23,7 @@ from clinic.store.models import (
     booking_requests,
     crisis_flags,
     handoff_tickets,
+    insight_conversations,
     review_decisions,
     staff_actions,
     ticket_entries,
@@ -89,6 +90,15 @@ def test_the_purge_removes_exactly_what_is_past_its_period(records: Engine) -> N
         "answer_feedback": 1,
         "review_decisions": 1,
         "staff_actions": 0,  # 730 days
+        "insights": 0,  # 730 days
+    }
+    # Past 730 days, the Insights row of a conversation goes too.
+    seed_visitor(records, "visitor-older-zzzzzz", age_days=800)
+    assert purge(records, RetentionPeriods(), now=NOW)["insights"] == 1
+    assert conversations_left(records, insight_conversations) == {
+        "visitor-old-aaaaaa",
+        "visitor-mid-bbbbbb",
+        "visitor-new-cccccc",
     }
 
 
