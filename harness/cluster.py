@@ -55,7 +55,10 @@ def proxied(url: str, proxy: TcpProxy) -> str:
 
 
 @contextmanager
-def cluster_on_fresh_databases(model: Path, run_dir: Path) -> Iterator[RunningCluster]:
+def cluster_on_fresh_databases(
+    model: Path, run_dir: Path, replicas: int = 2
+) -> Iterator[RunningCluster]:
+    """``replicas`` Rasa servers and as many action servers behind nginx."""
     redis = urlsplit(redis_url())
     postgres = urlsplit(POSTGRES_ADMIN_URL)
     with (
@@ -70,8 +73,8 @@ def cluster_on_fresh_databases(model: Path, run_dir: Path) -> Iterator[RunningCl
             run_dir=run_dir,
             front_port=free_port(),
             actions_front_port=free_port(),
-            rasa_ports=(free_port(), free_port()),
-            action_ports=(free_port(), free_port()),
+            rasa_ports=tuple(free_port() for _ in range(replicas)),
+            action_ports=tuple(free_port() for _ in range(replicas)),
             console_port=free_port(),
             site_port=free_port(),
         )

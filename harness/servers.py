@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 import subprocess
@@ -30,9 +31,28 @@ def clinic_settings() -> ClinicSettings:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A port nothing listens on. When the suite runs as several pytest
+    processes (scripts/test.sh), each takes its ports from its own range
+    (``TEST_PORT_RANGE=20000-25999``), below the kernel's ephemeral ports, so
+    that two processes never pick the same one between choosing and binding."""
+    span = os.environ.get("TEST_PORT_RANGE")
+    if not span:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return int(sock.getsockname()[1])
+    first, last = (int(end) for end in span.split("-"))
+    for _ in range(last - first + 1):
+        port = first + next(_PORT_TURNS) % (last - first + 1)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use, or held by a closing connection
+            return port
+    raise RuntimeError(f"no free port in TEST_PORT_RANGE={span}")
+
+
+_PORT_TURNS = itertools.count()
 
 
 def trained_model() -> Path:

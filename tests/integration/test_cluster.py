@@ -8,21 +8,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import statistics
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy import text as sql
 
 from harness.cluster import RunningCluster, cluster_on_fresh_databases
 from harness.conversation import BOOKING_TURNS, Visitor, booking_requests_of
 from harness.live_chat import SocketVisitor, staff_reply_through
+from harness.load import run_load, stored_events
 from harness.servers import PROJECT_ROOT, clinic_settings
 
 CRISIS = clinic_settings().crisis
@@ -96,85 +91,12 @@ def test_a_socket_visitor_gets_answers_and_every_staff_reply(
 # it for a quick run by hand.
 LOAD_VISITORS = 64
 LOAD_SECONDS = float(os.environ.get("LOAD_SECONDS", "180"))
-THINK_SECONDS = 2.0
-QUESTIONS = [
-    "hi",
-    "how does ketamine work",
-    "what are the side effects",
-    "how much does it cost",
-    "is it safe",
-    "thanks",
-]
-
-
-@dataclass
-class LoadTally:
-    """What each conversation was sent and answered, and every error."""
-
-    sent: Counter[str] = field(default_factory=Counter)
-    answers: Counter[str] = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)  # per message, to its answer
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def visit_until(
-    group: RunningCluster, n: int, deadline: float, tally: LoadTally
-) -> None:
-    """One visitor after another, each a whole conversation: questions, or a
-    booking. A new conversation each time keeps each under its rate limit."""
-    script = BOOKING_TURNS if n % 2 else QUESTIONS
-    round_ = 0
-    while time.monotonic() < deadline:
-        sender = f"load-{n}-{round_}"
-        round_ += 1
-        for said in script:
-            started = time.monotonic()
-            try:
-                answers = group.front.send(sender, said)
-            except Exception as error:  # counted, not raised: every error is reported
-                with tally.lock:
-                    tally.errors.append(f"{sender} {said!r}: {error}")
-                return
-            with tally.lock:
-                tally.seconds.append(time.monotonic() - started)
-                tally.sent[sender] += 1
-                tally.answers[sender] += len(answers)
-                if not answers:
-                    tally.errors.append(f"{sender} {said!r}: no answer")
-            time.sleep(THINK_SECONDS)
-
-
-def stored_events(database_url: str, senders: list[str]) -> dict[tuple[str, str], int]:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sql(
-                    "SELECT sender_id, type_name, count(*) FROM events "
-                    "WHERE sender_id = ANY(:senders) AND type_name IN ('user', 'bot') "
-                    "GROUP BY sender_id, type_name"
-                ),
-                {"senders": senders},
-            )
-            return {(sender, kind): count for sender, kind, count in rows}
-    finally:
-        engine.dispose()
 
 
 def test_64_visitors_for_3_minutes_nothing_lost(group: RunningCluster) -> None:
     """Through nginx, both replicas: no error, and every message and answer
     of every conversation in PostgreSQL afterwards, counted."""
-    tally = LoadTally()
-    deadline = time.monotonic() + LOAD_SECONDS
-    visitors = [
-        threading.Thread(target=visit_until, args=(group, n, deadline, tally))
-        for n in range(LOAD_VISITORS)
-    ]
-    for visitor in visitors:
-        visitor.start()
-    for visitor in visitors:
-        visitor.join(timeout=LOAD_SECONDS + 120)
+    tally = run_load(group.front, LOAD_VISITORS, LOAD_SECONDS)
     assert not tally.errors, tally.errors[:10]
     senders = sorted(tally.sent)
     stored = stored_events(group.front.database_url, senders)
@@ -193,19 +115,7 @@ def test_64_visitors_for_3_minutes_nothing_lost(group: RunningCluster) -> None:
     assert not missing, missing[:10]
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "cluster_load.json").write_text(
-        json.dumps(
-            {
-                "visitors": LOAD_VISITORS,
-                "seconds": LOAD_SECONDS,
-                "conversations": len(senders),
-                "think_seconds": THINK_SECONDS,
-                "messages": sum(tally.sent.values()),
-                "answers": sum(tally.answers.values()),
-                "messages_per_second": sum(tally.sent.values()) / LOAD_SECONDS,
-                "p50_ms": 1000 * statistics.median(tally.seconds),
-                "p95_ms": 1000 * statistics.quantiles(tally.seconds, n=20)[-1],
-            }
-        )
+        json.dumps(tally.summary(LOAD_VISITORS, LOAD_SECONDS))
     )
 
 
