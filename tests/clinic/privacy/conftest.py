@@ -148,9 +148,12 @@ def seed_visitor(
         )
     with engine.begin() as connection:
         for table, values in rows:
-            if table is insight_conversations and connection.execute(
-                select(table).where(table.c.conversation_id == conversation_id)
-            ).first():
+            if (
+                table is insight_conversations
+                and connection.execute(
+                    select(table).where(table.c.conversation_id == conversation_id)
+                ).first()
+            ):
                 continue  # one row per conversation, however often it came back
             connection.execute(insert(table).values(**values))
     return refs
