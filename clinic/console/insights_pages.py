@@ -26,6 +26,7 @@ from clinic.console.times import clinic_zone
 from clinic.insights.charts import horizontal_bars, paired_columns
 from clinic.insights.refresh import refresh
 from clinic.insights.report import Period, Report, build_report
+from clinic.store.booking_requests import defused
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -106,16 +107,24 @@ async def insights_csv(request: web.Request) -> web.Response:
         report_for, request.app[ENGINE], request.query
     )
     header, rows = TABLES[table](report)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
     name = f"insights-{table}-{report.period.first}-{report.period.last}.csv"
     return web.Response(
-        text=buffer.getvalue(),
+        text=csv_text(header, rows),
         content_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def csv_text(header: list[str], rows: list[list[Any]]) -> str:
+    """The table as CSV; visitors' words (the unrecognised messages) never run
+    as formulas in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(
+        [[defused(c) if isinstance(c, str) else c for c in row] for row in rows]
+    )
+    return buffer.getvalue()
 
 
 def percent(share: float | None) -> str:

@@ -163,9 +163,10 @@ def _csv_value(column: str, row: dict[str, Any]) -> str:
     if column == "contact" and E164_PHONE.fullmatch(text):
         return text  # a phone number's leading "+" is not a formula
     if column in FREE_TEXT_COLUMNS or column == "contact":
-        return _defused(text)
+        return defused(text)
     return text
 
 
-def _defused(text: str) -> str:
+def defused(text: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
