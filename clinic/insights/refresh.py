@@ -35,6 +35,7 @@ from clinic.review.queue import (
     HANDOFF_INTENT,
     HANDOFF_STATE_SLOT,
     PERSONAL_SLOTS,
+    READ_TYPES,
     REQUESTED_SLOT,
     events,
 )
@@ -54,7 +55,6 @@ BATCH_EVENTS = 20_000
 FEEDBACK_PER_REFRESH = 1_000
 DEFAULT_SETTLE_SECONDS = 15.0
 MAX_UNRECOGNISED_CHARS = 200
-READ_TYPES = ("user", "bot", "slot", "active_loop", "session_started", "restart")
 # Slots whose events are read; the rest are skipped without decoding their data.
 READ_SLOTS = (REQUESTED_SLOT, HANDOFF_STATE_SLOT, *PERSONAL_SLOTS)
 

@@ -51,24 +51,27 @@ def form(name: str | None, at: float) -> ActiveLoop:
     return ActiveLoop(name, timestamp=at)
 
 
+def left_form_events() -> list[Event]:
+    """Asked the cost, was not understood, started a booking, gave a name,
+    and left at the contact question."""
+    return [
+        *session_start(T),
+        said("how much is it", T + 1, "faq", 0.93, "faq/cost"),
+        *answered(COST, T + 2),
+        said("blorp, write to maria@example.com", T + 3, "nlu_fallback", 0.2),
+        *answered(SORRY, T + 4, "utter_default"),
+        *offered_booking(T + 5),
+        said("/book_appointment", T + 6, "book_appointment", 1.0),
+        form("booking_form", T + 7),
+        slot("requested_slot", "booking_first_name", T + 7),
+        said("Maria", T + 8, "inform", 0.9),
+        slot("booking_first_name", "Maria", T + 8),
+        slot("requested_slot", "booking_contact", T + 8),
+    ]
+
+
 async def visitor_who_left_the_form(stored: Conversations) -> None:
-    await stored.save(
-        "left-form",
-        [
-            *session_start(T),
-            said("how much is it", T + 1, "faq", 0.93, "faq/cost"),
-            *answered(COST, T + 2),
-            said("blorp, write to maria@example.com", T + 3, "nlu_fallback", 0.2),
-            *answered(SORRY, T + 4, "utter_default"),
-            *offered_booking(T + 5),
-            said("/book_appointment", T + 6, "book_appointment", 1.0),
-            form("booking_form", T + 7),
-            slot("requested_slot", "booking_first_name", T + 7),
-            said("Maria", T + 8, "inform", 0.9),
-            slot("booking_first_name", "Maria", T + 8),
-            slot("requested_slot", "booking_contact", T + 8),
-        ],
-    )
+    await stored.save("left-form", left_form_events())
 
 
 async def visitor_who_booked(stored: Conversations, engine: Engine) -> None:
@@ -176,18 +179,7 @@ async def test_new_events_are_folded_once(
     await conversations.save(
         "left-form",
         [
-            *session_start(T),
-            said("how much is it", T + 1, "faq", 0.93, "faq/cost"),
-            *answered(COST, T + 2),
-            said("blorp, write to maria@example.com", T + 3, "nlu_fallback", 0.2),
-            *answered(SORRY, T + 4, "utter_default"),
-            *offered_booking(T + 5),
-            said("/book_appointment", T + 6, "book_appointment", 1.0),
-            form("booking_form", T + 7),
-            slot("requested_slot", "booking_first_name", T + 7),
-            said("Maria", T + 8, "inform", 0.9),
-            slot("booking_first_name", "Maria", T + 8),
-            slot("requested_slot", "booking_contact", T + 8),
+            *left_form_events(),
             # Later, after the first refresh: the form stopped, another question.
             slot("requested_slot", None, T + 20),
             form(None, T + 20),
