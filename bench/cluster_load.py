@@ -14,21 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from harness.cluster import cluster_on_fresh_databases
 from harness.load import run_load
+from harness.proc import cpu_seconds
 from harness.servers import PROJECT_ROOT, trained_model
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def measure(replicas: int, visitors: int, seconds: float) -> dict[str, Any]:

@@ -15,7 +15,6 @@ a Rasa replica's transaction may still be writing events with lower ids.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
@@ -37,6 +36,7 @@ from clinic.review.queue import (
     PERSONAL_SLOTS,
     READ_TYPES,
     REQUESTED_SLOT,
+    decoded,
     events,
 )
 from clinic.review.scrub import scrub
@@ -87,17 +87,7 @@ class Conversation:
     known: list[str] = field(default_factory=list)  # personal details seen
 
     def as_row(self) -> dict[str, Any]:
-        return {
-            "conversation_id": self.conversation_id,
-            "day": self.day,
-            "messages": self.messages,
-            "booking_offered": self.booking_offered,
-            "booking_started": self.booking_started,
-            "booking_question": self.booking_question,
-            "handoff_requested": self.handoff_requested,
-            "form": self.form,
-            "handoff_state": self.handoff_state,
-        }
+        return {c.name: getattr(self, c.name) for c in insight_conversations.c}
 
 
 class Fold:
@@ -121,14 +111,14 @@ class Fold:
         elif kind == "active_loop":
             self._loop(conversation, row.action_name)
         elif kind == "slot":
-            self._slot(conversation, row.action_name, _decoded(row.data).get("value"))
+            self._slot(conversation, row.action_name, decoded(row.data).get("value"))
         elif kind == "bot":
             if BOOKING_PAYLOAD in (row.data or "") and _offers_booking(
-                _decoded(row.data)
+                decoded(row.data)
             ):
                 conversation.booking_offered = True
         elif kind == "user":
-            self._message(conversation, row, _decoded(row.data))
+            self._message(conversation, row, decoded(row.data))
 
     def _loop(self, conversation: Conversation, name: str | None) -> None:
         conversation.form = name or None
@@ -181,14 +171,6 @@ def _offers_booking(data: dict[str, Any]) -> bool:
         and str(button.get("payload", "")).startswith(BOOKING_PAYLOAD)
         for button in buttons
     )
-
-
-def _decoded(data: str | None) -> dict[str, Any]:
-    try:
-        decoded = json.loads(data or "{}")
-    except ValueError:
-        return {}
-    return decoded if isinstance(decoded, dict) else {}
 
 
 # --- the refresh ----------------------------------------------------------------
@@ -422,7 +404,7 @@ def _topic_answered(
     ).all()
     topic, answered = "", ""
     for row in rows:
-        data = _decoded(row.data)
+        data = decoded(row.data)
         if row.type_name == "user":
             topic = topic_of(label_from_parse(data.get("parse_data") or {}))
         elif str(data.get("text") or "")[: len(bot_text)] == bot_text and bot_text:

@@ -227,7 +227,8 @@ def _items_of(
 # ---- reading one conversation ---------------------------------------------------
 
 
-def _decoded(data: str | None) -> dict[str, Any]:
+def decoded(data: str | None) -> dict[str, Any]:
+    """An event's ``data`` column as a dict; {} when it is not a JSON object."""
     try:
         value = json.loads(data or "{}")
     except ValueError:
@@ -242,7 +243,7 @@ def _personal_values(rows: Iterable[Any]) -> list[str]:
     for row in rows:
         if row.type_name != "slot" or row.action_name not in PERSONAL_SLOTS:
             continue
-        value = _decoded(row.data).get("value")
+        value = decoded(row.data).get("value")
         if isinstance(value, str) and value.strip() and value.strip() not in values:
             values.append(value.strip())
     return values
@@ -255,7 +256,7 @@ def _read_conversation(rows: Iterable[Any]) -> tuple[list[Turn], list[_Message]]
     handoff_state: Any = None
     form: Any = None
     for row in rows:
-        data = _decoded(row.data)
+        data = decoded(row.data)
         if row.type_name in ("session_started", "restart"):
             handoff_state = form = None  # slots carried over are set again after it
         elif row.type_name == "active_loop":

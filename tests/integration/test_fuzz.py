@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import re
 import threading
 import time
@@ -38,6 +37,7 @@ from harness.live_chat import (
     create_staff_account,
     hang_up,
 )
+from harness.proc import cpu_seconds
 from harness.servers import (
     PROJECT_ROOT,
     Assistant,
@@ -144,16 +144,6 @@ wrong_shapes = st.one_of(
 def rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """The process's CPU time so far, all its threads, user and system."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (name) "
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
 class HelloProbe:
