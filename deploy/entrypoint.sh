@@ -9,7 +9,7 @@ case "${1:-rasa}" in
     # endpoints.yml plus the Redis lock store (clinic/cluster/endpoints.py)
     python -m clinic.cluster.endpoints "$LOCK_STORE_REDIS_URL" /tmp/endpoints.yml
     exec python -m clinic.rasa_cli run --model "/app/$(cat /app/models/LIVE)" \
-      --enable-api --auth-token "$RASA_AUTH_TOKEN" --port 5005 \
+      --enable-api --auth-token="$RASA_AUTH_TOKEN" --port 5005 \
       --endpoints /tmp/endpoints.yml --credentials credentials.yml --interface 0.0.0.0
     ;;
   actions) exec python -m clinic.rasa_cli run actions --port 5055 --actions actions ;;

@@ -47,6 +47,6 @@ cat <<MSG
   Logs: var/log/actions.log, var/log/console.log. Stop with Ctrl-C.
 
 MSG
-"$RASA" run --model "$MODEL" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+"$RASA" run --model "$MODEL" --enable-api --auth-token="$RASA_AUTH_TOKEN" \
   --port "$RASA_PORT" --endpoints endpoints.yml --credentials credentials.yml \
   --cors "http://127.0.0.1:$RASA_PORT" --interface 127.0.0.1

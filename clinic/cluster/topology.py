@@ -193,7 +193,9 @@ def rasa_server_command(
     """``rasa run`` with the clinic's fixes (clinic/rasa_cli.py), as make run does."""
     return [
         *(str(PYTHON), "-m", "clinic.rasa_cli", "run", "--model", str(model)),
-        *("--enable-api", "--auth-token", token, "--port", str(port)),
+        # "=": a token may start with "-" (token_urlsafe), which argparse would
+        # take for an option after a space ("expected one argument").
+        *("--enable-api", f"--auth-token={token}", "--port", str(port)),
         *("--endpoints", str(endpoints), "--credentials", "credentials.yml"),
         *("--interface", "127.0.0.1"),
     ]

@@ -49,7 +49,8 @@ def deployment(role: str) -> dict[str, Any]:
 
 
 def flags(command: list[str]) -> set[str]:
-    return {part for part in command if part.startswith("--")}
+    """The options named (``--auth-token=x`` names ``--auth-token``)."""
+    return {part.split("=", 1)[0] for part in command if part.startswith("--")}
 
 
 def module_call(command: list[str]) -> str:
@@ -122,3 +123,13 @@ def test_the_horizontal_autoscaler_scales_the_rasa_replicas() -> None:
     [hpa] = [doc for doc in kubernetes() if doc["kind"] == "HorizontalPodAutoscaler"]
     assert hpa["spec"]["scaleTargetRef"]["name"] == "rasa"
     assert hpa["spec"]["minReplicas"] >= 2
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_whole() -> None:
+    """token_urlsafe starts one token in 32 with "-": after a space, Rasa's
+    argparse took it for an option and `make run` stopped on a fresh clone."""
+    from rasa.__main__ import create_argument_parser
+
+    command = rasa_server_command(Path("model.tar.gz"), 5005, "-p1xyz")
+    arguments = create_argument_parser().parse_args(command[command.index("run") :])
+    assert arguments.auth_token == "-p1xyz"
