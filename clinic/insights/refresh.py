@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,18 +85,30 @@ class Conversation:
     handoff_state: str | None = None
     stored: bool = False
     known: list[str] = field(default_factory=list)  # personal details seen
+    # Details given before this batch are read (not kept in the row) the first
+    # time an unrecognised message needs scrubbing.
+    earlier_read: bool = False
 
     def as_row(self) -> dict[str, Any]:
         return {c.name: getattr(self, c.name) for c in insight_conversations.c}
 
 
+EarlierDetails = Callable[[str], list[str]]
+
+
 class Fold:
     """One batch of events, folded into conversations and daily counts."""
 
-    def __init__(self, zone: ZoneInfo, stored: dict[str, Conversation]) -> None:
+    def __init__(
+        self,
+        zone: ZoneInfo,
+        stored: dict[str, Conversation],
+        earlier_details: EarlierDetails = lambda _: [],
+    ) -> None:
         self.zone = zone
         self.conversations = stored
         self.counts: Counter[tuple[str, str, str]] = Counter()
+        self.earlier_details = earlier_details
 
     def day_of(self, timestamp: float) -> str:
         return datetime.fromtimestamp(timestamp, self.zone).date().isoformat()
@@ -153,6 +165,10 @@ class Fold:
             conversation.handoff_requested = True
         typed = not text.startswith("/")
         if topic == FALLBACK_INTENT and typed:
+            if conversation.stored and not conversation.earlier_read:
+                earlier = self.earlier_details(conversation.conversation_id)
+                conversation.known[:0] = earlier
+                conversation.earlier_read = True
             self.counts[(day, UNRECOGNISED, unrecognised_key(text, conversation))] += 1
 
 
@@ -268,13 +284,42 @@ def _fold_batch(
         ):
             return 0, False
         fold = Fold(
-            zone, _stored_conversations(connection, {r.sender_id for r in rows})
+            zone,
+            _stored_conversations(connection, {r.sender_id for r in rows}),
+            lambda conversation_id: _details_given(connection, conversation_id, start),
         )
         for row in rows:
             fold.add(row)
         _write_conversations(connection, fold.conversations.values())
         _add_counts(connection, fold.counts)
     return len(rows), more
+
+
+def events_deleted(connection: Connection) -> None:
+    """After events are deleted: SQLite gives the ids of deleted newest events
+    to the next ones, which the fold would skip as already read; its position
+    goes back to the last event kept."""
+    kept = _last_event_id(connection)
+    connection.execute(
+        sa.update(insight_progress)
+        .where(insight_progress.c.id == 1, insight_progress.c.last_event_id > kept)
+        .values(last_event_id=kept)
+    )
+
+
+def _details_given(
+    connection: Connection, conversation_id: str, before: int
+) -> list[str]:
+    """The personal details (names, contact) a conversation gave in events
+    folded earlier, for scrubbing its later messages."""
+    query = sa.select(events.c.data).where(
+        events.c.sender_id == conversation_id,
+        events.c.id <= before,
+        events.c.type_name == "slot",
+        events.c.action_name.in_(PERSONAL_SLOTS),
+    )
+    values = (decoded(data).get("value") for data in connection.scalars(query))
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
 def _last_event_id(connection: Connection) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -64,9 +64,11 @@ class Period:
         return Period(self.first - length, self.last - length)
 
     def utc_bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+        """In UTC: SQLite keeps times as naive UTC text and compares the bound's
+        wall-clock digits, whatever its zone."""
         start = datetime.combine(self.first, time(), zone)
         end = datetime.combine(self.last + timedelta(1), time(), zone)
-        return start, end
+        return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -344,10 +346,12 @@ def _crisis(connection: Connection, period: Period, zone: ZoneInfo) -> dict[str,
             crisis_flags.c.created_at, crisis_flags.c.reviewed_at, crisis_flags.c.status
         ).where(crisis_flags.c.created_at >= start, crisis_flags.c.created_at < end)
     ).all()
+    # Flags reviewed before reviewed_at existed (migration 0009) count as
+    # reviewed, without a time to review.
     reviewed = [f for f in flags if f.reviewed_at is not None]
     return {
         "flags": len(flags),
-        "not_reviewed": len(flags) - len(reviewed),
+        "not_reviewed": sum(1 for f in flags if f.status != "reviewed"),
         "review": waits(
             [
                 (as_utc(f.reviewed_at) - as_utc(f.created_at)).total_seconds()

@@ -21,6 +21,7 @@ from sqlalchemy import column, delete, inspect, select, table
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import Select
 
+from clinic.insights.refresh import events_deleted
 from clinic.store.models import (
     answer_feedback,
     booking_requests,
@@ -189,6 +190,7 @@ def erase_visitor(engine: Engine, visitor: Visitor, actor: str) -> dict[str, int
             counts[events.name] = _rowcount(
                 connection, delete(events).where(events.c.sender_id.in_(ids))
             )
+            events_deleted(connection)
     summary = json.dumps(dict(sorted(counts.items())))
     record_staff_action(engine, actor, ERASE_ACTION, visitor.key, summary)
     return counts

@@ -22,6 +22,7 @@ import yaml
 from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
+from clinic.insights.refresh import events_deleted
 from clinic.privacy.conversations import events
 from clinic.store.models import (
     answer_feedback,
@@ -105,7 +106,9 @@ def purge_conversations(connection: Connection, cutoff: datetime) -> int:
         .group_by(events.c.sender_id)
         .having(func.max(events.c.timestamp) < cutoff.timestamp())
     )
-    return _deleted(connection, delete(events).where(events.c.sender_id.in_(stale)))
+    deleted = _deleted(connection, delete(events).where(events.c.sender_id.in_(stale)))
+    events_deleted(connection)
+    return deleted
 
 
 def purge_booking_requests(connection: Connection, cutoff: datetime) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from clinic.store.models import crisis_flags
@@ -139,6 +139,9 @@ def set_crisis_flag_status(engine: Engine, flag_id: int, status: str) -> bool:
     return result.rowcount > 0
 
 
-def _reviewed_at(status: str) -> datetime | None:
-    """Marked new again, a flag has not been reviewed."""
-    return datetime.now(timezone.utc) if status == "reviewed" else None
+def _reviewed_at(status: str) -> Any:
+    """The first review's time stays when a reviewed flag is marked reviewed
+    again; marked new again, a flag has not been reviewed."""
+    if status != "reviewed":
+        return None
+    return func.coalesce(crisis_flags.c.reviewed_at, datetime.now(timezone.utc))

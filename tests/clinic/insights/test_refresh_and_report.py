@@ -7,11 +7,13 @@ import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from rasa.shared.core.events import ActiveLoop, BotUttered, Event
 from sqlalchemy.engine import Engine
 
 from clinic.insights.refresh import refresh
 from clinic.insights.report import Period, build_report
+from clinic.privacy.conversations import erase_visitor, find_visitor
 from clinic.store.answer_feedback import record_feedback
 from clinic.store.booking_requests import (
     BookingRequest,
@@ -28,6 +30,7 @@ from clinic.store.handoff_tickets import (
     assign_live_ticket,
     store_handoff_ticket,
 )
+from clinic.store.models import crisis_flags
 from tests.clinic.review.conftest import Conversations, conversations  # noqa: F401
 from tests.clinic.review.events import answered, said, session_start, slot
 
@@ -40,6 +43,10 @@ T = time.time() - 3600  # an hour ago: in the period, and settled
 def today_and_yesterday() -> Period:
     today = datetime.now(ZoneInfo(ZONE)).date()
     return Period(today - timedelta(1), today)
+
+
+def greeting() -> list[Event]:
+    return [*session_start(T), said("hi", T + 1, "greet", 1.0)]
 
 
 def offered_booking(at: float) -> list[Event]:
@@ -184,12 +191,16 @@ async def test_new_events_are_folded_once(
             slot("requested_slot", None, T + 20),
             form(None, T + 20),
             said("how much is it for Maria", T + 21, "faq", 0.9, "faq/cost"),
+            # The name was given before the first refresh: still scrubbed.
+            said("maria here again, zorp", T + 22, "nlu_fallback", 0.2),
         ],
     )
     refresh(engine, ZONE)
     report = build_report(engine, today_and_yesterday(), ZONE)
     assert report.conversations == 1
-    assert report.messages == 5
+    assert report.messages == 6
+    unrecognised = " ".join(text for text, _ in report.unrecognised)
+    assert "zorp" in unrecognised and "maria" not in unrecognised.casefold()
     assert {t.topic: t.messages for t in report.topics}["faq/cost"] == 2
     assert report.drop_off == [("phone or email", 1)]
 
@@ -225,3 +236,67 @@ async def test_a_day_is_the_clinics_local_day(
         "UTC",
     )
     assert march.conversations == 1
+
+
+async def test_crisis_flags_count_on_the_clinics_local_day(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    engine = conversations.engine
+    # 02:30 UTC on 1 March 2026 is 21:30 on 28 February in New York; 06:00 UTC
+    # is 1 March there too.
+    late = datetime(2026, 3, 1, 2, 30, tzinfo=timezone.utc)
+    morning = datetime(2026, 3, 1, 6, 0, tzinfo=timezone.utc)
+    for at in (late, morning):
+        record_crisis_flag(engine, CrisisFlag(f"flag-{at.hour}", "x", created_at=at))
+    first_of_march = datetime(2026, 3, 1).date()
+    report = build_report(engine, Period(first_of_march, first_of_march), ZONE)
+    assert report.crisis["flags"] == 1
+    last_of_february = first_of_march - timedelta(1)
+    february = build_report(engine, Period(last_of_february, last_of_february), ZONE)
+    assert february.crisis["flags"] == 1
+
+
+async def test_a_second_review_keeps_the_time_of_the_first(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    engine = conversations.engine
+    created = datetime.now(timezone.utc) - timedelta(hours=2)
+    flag = record_crisis_flag(engine, CrisisFlag("c", "x", created_at=created))
+    assert set_crisis_flag_status(engine, flag, "reviewed")
+    first = build_report(engine, today_and_yesterday(), ZONE).crisis["review"].median
+    time.sleep(1.1)
+    assert set_crisis_flag_status(engine, flag, "reviewed")
+    again = build_report(engine, today_and_yesterday(), ZONE).crisis["review"].median
+    assert again == first
+
+
+async def test_a_flag_reviewed_before_review_times_were_kept_counts_as_reviewed(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    engine = conversations.engine
+    flag = record_crisis_flag(engine, CrisisFlag("old", "x"))
+    with engine.begin() as connection:  # as migration 0009 left such a flag
+        connection.execute(
+            sa.update(crisis_flags)
+            .where(crisis_flags.c.id == flag)
+            .values(status="reviewed", reviewed_at=None)
+        )
+    crisis = build_report(engine, today_and_yesterday(), ZONE).crisis
+    assert (crisis["flags"], crisis["not_reviewed"]) == (1, 0)
+    assert crisis["review"].count == 0
+
+
+async def test_a_conversation_after_the_newest_was_erased_is_counted(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    # SQLite gives the erased events' ids to the next ones.
+    engine = conversations.engine
+    for name in ("first", "erased"):
+        await conversations.save(
+            name, [*session_start(T), said("hi", T + 1, "greet", 1)]
+        )
+    refresh(engine, ZONE)
+    erase_visitor(engine, find_visitor(engine, "erased"), "admin")
+    await conversations.save("next", greeting())
+    refresh(engine, ZONE)
+    assert build_report(engine, today_and_yesterday(), ZONE).conversations == 2
