@@ -278,7 +278,7 @@ def _fold_batch(
         ).all()
         more = len(rows) == BATCH_EVENTS
         # Past the last row read, or past the events of types it skips.
-        position = int(rows[-1].id) if more else max(start, end - 1)
+        position = int(rows[-1].id) if more else _last_id_before(connection, start, end)
         if position == start or not _claim(
             connection, "last_event_id", start, position
         ):
@@ -320,6 +320,18 @@ def _details_given(
     )
     values = (decoded(data).get("value") for data in connection.scalars(query))
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+
+def _last_id_before(connection: Connection, start: int, end: int) -> int:
+    """The last event id below ``end`` that this transaction sees. Not
+    ``end - 1``: on PostgreSQL an id below it may belong to a save not yet
+    committed (a later one committed first), and is read next time."""
+    last = connection.execute(
+        sa.select(sa.func.max(events.c.id)).where(
+            events.c.id > start, events.c.id < end
+        )
+    ).scalar()
+    return int(last) if last is not None else start
 
 
 def _last_event_id(connection: Connection) -> int:

@@ -3,10 +3,13 @@ on SQLite and PostgreSQL: folded incrementally, never twice, in local days."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from rasa.shared.core.events import ActiveLoop, BotUttered, Event
 from sqlalchemy.engine import Engine
@@ -14,6 +17,7 @@ from sqlalchemy.engine import Engine
 from clinic.insights.refresh import refresh
 from clinic.insights.report import Period, build_report
 from clinic.privacy.conversations import erase_visitor, find_visitor
+from clinic.review.queue import events
 from clinic.store.answer_feedback import record_feedback
 from clinic.store.booking_requests import (
     BookingRequest,
@@ -300,3 +304,35 @@ async def test_a_conversation_after_the_newest_was_erased_is_counted(
     await conversations.save("next", greeting())
     refresh(engine, ZONE)
     assert build_report(engine, today_and_yesterday(), ZONE).conversations == 2
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_an_event_committed_after_a_later_one_is_read(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    # PostgreSQL hands out ids at insert: a save still open holds an id below
+    # those of a save that committed after it. (SQLite has one writer at a time.)
+    engine = conversations.engine
+    await conversations.save("first", greeting())
+    now = time.time()
+    with engine.connect() as slow:
+        open_save = slow.begin()
+        slow.execute(sa.insert(events).values(event_row("slow", "hello", now)))
+        await conversations.save(
+            "quick", [*session_start(now), said("hi", now, "greet", 1.0)]
+        )
+        refresh(engine, ZONE, now=now)  # "first" settled, "quick" not yet
+        open_save.commit()
+    refresh(engine, ZONE, now=now + 60)
+    assert build_report(engine, today_and_yesterday(), ZONE).conversations == 3
+
+
+def event_row(sender_id: str, text: str, at: float) -> dict[str, Any]:
+    event = said(text, at, "greet", 1.0)
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": at,
+        "intent_name": "greet",
+        "data": json.dumps(event.as_dict()),
+    }
