@@ -204,7 +204,8 @@ def _days(connection: Connection, period: Period) -> list[Day]:
 def _topics(
     counts: Counter[tuple[str, str]], previous: Counter[tuple[str, str]]
 ) -> list[Topic]:
-    names = {key for metric, key in counts if metric == TOPIC}
+    # A topic asked before and not at all now is a change too.
+    names = {key for metric, key in (*counts, *previous) if metric == TOPIC}
     topics = [
         Topic(name, counts[(TOPIC, name)], previous[(TOPIC, name)]) for name in names
     ]

@@ -336,3 +336,21 @@ def event_row(sender_id: str, text: str, at: float) -> dict[str, Any]:
         "intent_name": "greet",
         "data": json.dumps(event.as_dict()),
     }
+
+
+async def test_a_topic_no_longer_asked_is_listed_with_its_fall(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    three_days_ago = T - 3 * 86_400  # in the period before today and yesterday
+    await conversations.save(
+        "earlier",
+        [
+            *session_start(three_days_ago),
+            said("price?", three_days_ago + 1, "faq", 0.9, "faq/cost"),
+        ],
+    )
+    await conversations.save("now", greeting())
+    refresh(conversations.engine, ZONE)
+    report = build_report(conversations.engine, today_and_yesterday(), ZONE)
+    cost = {t.topic: t for t in report.topics}["faq/cost"]
+    assert (cost.messages, cost.previous, cost.change) == (0, 1, -1)
