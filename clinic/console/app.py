@@ -47,6 +47,7 @@ from clinic.console.pages import (
     template_environment,
 )
 from clinic.console.rasa_client import RasaClient, RasaUnavailable
+from clinic.console.request_errors import log_malformed_requests_in_one_line
 from clinic.console.responses import ResponseTexts
 from clinic.console.security import (
     CSRF_FIELD,
@@ -475,6 +476,7 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    log_malformed_requests_in_one_line()
     config = ConsoleConfig.from_environment()
     web.run_app(
         create_app(config),

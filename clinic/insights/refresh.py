@@ -173,8 +173,11 @@ class Fold:
 
 
 def unrecognised_key(text: str, conversation: Conversation) -> str:
-    """The message as staff may read it: scrubbed, one line, bounded."""
-    scrubbed = " ".join(scrub(text[:2_000], conversation.known).split())
+    """The message as staff may read it: scrubbed, one line, bounded, and
+    storable (a lone surrogate, which JSON lets a visitor send, is not UTF-8:
+    the database refused the whole batch, on every fold after it)."""
+    storable = text[:2_000].encode("utf-8", "replace").decode("utf-8")
+    scrubbed = " ".join(scrub(storable, conversation.known).split())
     if len(scrubbed) > MAX_UNRECOGNISED_CHARS:
         scrubbed = scrubbed[: MAX_UNRECOGNISED_CHARS - 1] + "…"
     return scrubbed.casefold()
@@ -253,35 +256,18 @@ def _start_again_if_the_zone_changed(engine: Engine, zone: str) -> None:
 def _fold_batch(
     engine: Engine, zone: ZoneInfo, settled_before: float
 ) -> tuple[int, bool]:
-    with engine.begin() as connection:
+    # Read and folded without writing, so that no write lock is held while the
+    # batch is decoded: on SQLite that would make the Rasa server's own writes
+    # (visitors' messages) wait. The position is claimed at the end, with the
+    # rows, by compare-and-set: a batch another process folded first is dropped.
+    with engine.connect() as connection:
         start = int(_progress(connection).last_event_id)
         end = _settled_end(connection, start, settled_before)
-        rows = connection.execute(
-            sa.select(
-                events.c.id,
-                events.c.sender_id,
-                events.c.type_name,
-                events.c.timestamp,
-                events.c.action_name,
-                events.c.data,
-            )
-            .where(
-                events.c.id > start,
-                events.c.id < end,
-                events.c.type_name.in_(READ_TYPES),
-                sa.or_(
-                    events.c.type_name != "slot", events.c.action_name.in_(READ_SLOTS)
-                ),
-            )
-            .order_by(events.c.id)
-            .limit(BATCH_EVENTS)
-        ).all()
+        rows = connection.execute(_batch_query(start, end)).all()
         more = len(rows) == BATCH_EVENTS
         # Past the last row read, or past the events of types it skips.
         position = int(rows[-1].id) if more else _last_id_before(connection, start, end)
-        if position == start or not _claim(
-            connection, "last_event_id", start, position
-        ):
+        if position == start:
             return 0, False
         fold = Fold(
             zone,
@@ -290,9 +276,33 @@ def _fold_batch(
         )
         for row in rows:
             fold.add(row)
+    with engine.begin() as connection:
+        if not _claim(connection, "last_event_id", start, position):
+            return 0, False
         _write_conversations(connection, fold.conversations.values())
         _add_counts(connection, fold.counts)
     return len(rows), more
+
+
+def _batch_query(start: int, end: int) -> sa.Select:
+    return (
+        sa.select(
+            events.c.id,
+            events.c.sender_id,
+            events.c.type_name,
+            events.c.timestamp,
+            events.c.action_name,
+            events.c.data,
+        )
+        .where(
+            events.c.id > start,
+            events.c.id < end,
+            events.c.type_name.in_(READ_TYPES),
+            sa.or_(events.c.type_name != "slot", events.c.action_name.in_(READ_SLOTS)),
+        )
+        .order_by(events.c.id)
+        .limit(BATCH_EVENTS)
+    )
 
 
 def events_deleted(connection: Connection) -> None:
@@ -425,8 +435,9 @@ def _add_counts(connection: Connection, counts: Counter[tuple[str, str, str]]) -
 
 
 def _fold_feedback(engine: Engine, zone: ZoneInfo) -> None:
-    """Each new 👍/👎 counted under the topic of the message the answer answered."""
-    with engine.begin() as connection:
+    """Each new 👍/👎 counted under the topic of the message the answer answered
+    (read first, written at the end, as the events are)."""
+    with engine.connect() as connection:
         start = int(_progress(connection).last_feedback_id)
         rows = connection.execute(
             sa.select(answer_feedback)
@@ -434,7 +445,7 @@ def _fold_feedback(engine: Engine, zone: ZoneInfo) -> None:
             .order_by(answer_feedback.c.id)
             .limit(FEEDBACK_PER_REFRESH)
         ).all()
-        if not rows or not _claim(connection, "last_feedback_id", start, rows[-1].id):
+        if not rows:
             return
         counts: Counter[tuple[str, str, str]] = Counter()
         for row in rows:
@@ -443,7 +454,9 @@ def _fold_feedback(engine: Engine, zone: ZoneInfo) -> None:
             metric = RATED_DOWN if row.rating == "down" else RATED_UP
             topic = _topic_answered(connection, row.conversation_id, row.bot_text, at)
             counts[(day, metric, topic)] += 1
-        _add_counts(connection, counts)
+    with engine.begin() as connection:
+        if _claim(connection, "last_feedback_id", start, rows[-1].id):
+            _add_counts(connection, counts)
 
 
 def _topic_answered(

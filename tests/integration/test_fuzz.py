@@ -419,11 +419,12 @@ def test_over_ten_thousand_were_sent(fuzzed: tuple) -> None:
     assert counted["requests"] >= 10_000, counted
 
 
-def test_no_traceback_in_the_servers_logs(fuzzed: tuple) -> None:
+def test_no_traceback_in_the_servers_logs(fuzzed: tuple, admin: StaffMember) -> None:
     assistant, _, _ = fuzzed
     ports = [urlsplit(url).port for url in (assistant.url, assistant.action_url)]
     logs = [assistant.log_dir / f"rasa-{ports[0]}.log"]
     logs.append(assistant.log_dir / f"actions-{ports[1]}.log")
+    logs.append(admin.console.log)
     for log in logs:
         text = log.read_text(encoding="utf-8", errors="replace")
         assert "Traceback" not in text, (

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from rasa.shared.core.events import ActiveLoop, BotUttered, Event
 from sqlalchemy.engine import Engine
 
-from clinic.insights.refresh import refresh
+from clinic.insights.refresh import Fold, refresh
 from clinic.insights.report import Period, build_report
 from clinic.privacy.conversations import erase_visitor, find_visitor
 from clinic.review.queue import events
@@ -29,6 +29,7 @@ from clinic.store.crisis_flags import (
     record_crisis_flag,
     set_crisis_flag_status,
 )
+from clinic.store.db import make_engine
 from clinic.store.handoff_tickets import (
     HandoffTicket,
     assign_live_ticket,
@@ -354,3 +355,42 @@ async def test_a_topic_no_longer_asked_is_listed_with_its_fall(
     report = build_report(conversations.engine, today_and_yesterday(), ZONE)
     cost = {t.topic: t for t in report.topics}["faq/cost"]
     assert (cost.messages, cost.previous, cost.change) == (0, 1, -1)
+
+
+async def test_an_unrecognised_message_that_is_not_utf8_does_not_stop_the_fold(
+    conversations: Conversations,  # noqa: F811
+) -> None:
+    # JSON carries a lone surrogate, which UTF-8 cannot: the fuzz sent one.
+    await conversations.save(
+        "odd", [*session_start(T), said("zorp \udf75", T + 1, "nlu_fallback", 0.1)]
+    )
+    await conversations.save("next", greeting())
+    assert refresh(conversations.engine, ZONE) > 0
+    report = build_report(conversations.engine, today_and_yesterday(), ZONE)
+    assert report.conversations == 2
+    assert report.unrecognised == [("zorp ?", 1)]
+
+
+async def test_a_visitors_message_written_during_a_fold_does_not_wait(
+    conversations: Conversations,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # On SQLite one writer at a time: a fold that held the write lock while
+    # decoding its batch kept the Rasa server's writes waiting.
+    engine = conversations.engine
+    await conversations.save("first", greeting())
+    rasa = make_engine(str(engine.url))
+    waits: list[float] = []
+    fold_event = Fold.add
+
+    def fold_while_rasa_writes(fold: Fold, row: Any) -> None:
+        started = time.monotonic()
+        with rasa.begin() as connection:
+            connection.execute(sa.insert(events).values(event_row("other", "hi", T)))
+        waits.append(time.monotonic() - started)
+        fold_event(fold, row)
+
+    monkeypatch.setattr(Fold, "add", fold_while_rasa_writes)
+    assert refresh(engine, ZONE) > 0
+    rasa.dispose()
+    assert waits and max(waits) < 1.0
