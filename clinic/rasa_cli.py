@@ -16,6 +16,7 @@ from clinic.limits import (
     MAX_REQUEST_BYTES,
 )
 from clinic.rasa_patches.table import announce, apply_checked, stock_rasa
+from clinic.training.live_model import with_the_live_model
 
 DEFAULT_ACTIONS_PACKAGE = "actions"  # Rasa's default for ``rasa run actions``
 
@@ -61,6 +62,8 @@ def main() -> None:
         return
     from rasa.__main__ import main as rasa_main
 
+    if command == "server":
+        sys.argv[1:] = with_the_live_model(arguments)
     sys.argv[0] = "rasa"
     rasa_main()
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinic.cluster.endpoints import replica_endpoints
+from clinic.training.live_model import SWITCH as LIVE_MODEL_SWITCH
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PYTHON = Path(sys.executable)
@@ -172,6 +173,10 @@ def shared_environment(topology: Topology, base: Mapping[str, str]) -> dict[str,
         "TRUSTED_PROXIES": "127.0.0.1",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{topology.actions_front_port}/webhook",
         "RASA_URL": topology.front_url,
+        # A model is put live on each replica, not on the one nginx picks.
+        "RASA_REPLICA_URLS": ",".join(
+            f"http://127.0.0.1:{port}" for port in topology.rasa_ports
+        ),
         "RASA_PUBLIC_URL": topology.front_url,
         "WIDGET_ORIGINS": topology.site_url,
         "SITE_PORT": str(topology.site_port),
@@ -218,6 +223,8 @@ def services(topology: Topology, model: Path, token: str) -> list[Service]:
                 f"rasa-{n}",
                 rasa_server_command(model, port, token, endpoints),
                 f"http://127.0.0.1:{port}{HEALTH_PATHS['rasa']}",
+                # Restarted, a replica serves the model last put live.
+                {LIVE_MODEL_SWITCH: "1"},
             )
         )
     found.append(

@@ -444,6 +444,7 @@ def create_app(config: ConsoleConfig) -> web.Application:
         database_url=config.database_url,
         rasa_url=config.rasa_url,
         rasa_token=config.rasa_token,
+        replica_urls=config.rasa_replica_urls,
     )
     app[THROTTLE] = SignInLimits()
     app.add_routes(routes)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from clinic.client_address import trusted_proxies
 from clinic.store.staff_accounts import IDLE_TIMEOUT
+from clinic.training.serving import replica_urls_from
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,6 +35,9 @@ class ConsoleConfig:
     trusted_proxies: frozenset[str] = frozenset()
     # Signed out after this long without activity (CONSOLE_IDLE_MINUTES).
     idle_timeout: timedelta = IDLE_TIMEOUT
+    # Each Rasa replica directly (RASA_REPLICA_URLS): a retrained model is put
+    # live on every one. Empty: rasa_url is the only server.
+    rasa_replica_urls: tuple[str, ...] = ()
 
     @classmethod
     def from_environment(cls) -> ConsoleConfig:
@@ -55,6 +59,7 @@ class ConsoleConfig:
             content_root=Path(os.environ.get("CONTENT_ROOT") or PROJECT_ROOT),
             trusted_proxies=trusted_proxies("CONSOLE_TRUSTED_PROXIES"),
             idle_timeout=idle_timeout_from(os.environ.get("CONSOLE_IDLE_MINUTES")),
+            rasa_replica_urls=replica_urls_from(os.getenv("RASA_REPLICA_URLS", "")),
         )
 
 

@@ -38,6 +38,7 @@ def job_environment(settings: TrainingSettings) -> dict[str, str]:
         "DATABASE_URL": settings.database_url,
         "RASA_URL": settings.rasa_url,
         "RASA_AUTH_TOKEN": settings.rasa_token,
+        "RASA_REPLICA_URLS": ",".join(settings.replica_urls),
         "PYTHONPATH": os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
         ),

@@ -27,7 +27,7 @@ from clinic.training.figures import (
     measure_model,
 )
 from clinic.training.gate import judge
-from clinic.training.serving import RasaServer, ServingError
+from clinic.training.serving import Replicas, replica_urls_from
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,9 @@ class TrainingSettings:
     database_url: str
     rasa_url: str
     rasa_token: str
+    # Each replica directly (RASA_REPLICA_URLS, comma-separated); one server
+    # (rasa_url) when not set.
+    replica_urls: tuple[str, ...] = ()
 
     @property
     def models_dir(self) -> Path:
@@ -61,10 +64,11 @@ class TrainingSettings:
             or f"sqlite:///{root / 'var' / 'clinic.db'}",
             rasa_url=os.environ.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
             rasa_token=os.environ.get("RASA_AUTH_TOKEN", ""),
+            replica_urls=replica_urls_from(os.environ.get("RASA_REPLICA_URLS", "")),
         )
 
-    def server(self) -> RasaServer:
-        return RasaServer(self.rasa_url, self.rasa_token)
+    def server(self) -> Replicas:
+        return Replicas(list(self.replica_urls or [self.rasa_url]), self.rasa_token)
 
 
 class TrainingFailed(RuntimeError):
@@ -144,7 +148,7 @@ class ServingModelNotFound(RuntimeError):
 
 
 def serving_model_path(
-    settings: TrainingSettings, engine: Engine, server: RasaServer
+    settings: TrainingSettings, engine: Engine, server: Replicas
 ) -> Path | None:
     name = server.serving_model()
     if not name:
@@ -161,17 +165,12 @@ def serving_model_path(
 
 def _deploy(
     engine: Engine,
-    server: RasaServer,
+    server: Replicas,
     run: dict[str, Any],
     candidate: Path,
     live: Path | None,
 ) -> None:
-    try:
-        server.load(candidate)
-    except ServingError:
-        # A slow swap can time out here and still finish in the server.
-        if Path(server.serving_model()).name != candidate.name:
-            raise
+    server.load(candidate, restore_to=live)
     runs.record_deployment(
         engine,
         run["started_by"],
@@ -268,7 +267,7 @@ def roll_back(settings: TrainingSettings, engine: Engine, username: str) -> Path
         raise NothingToRollBack("There is no earlier model to go back to.")
     if not previous.is_file():
         raise NothingToRollBack(f"The earlier model's file is gone: {previous}")
-    settings.server().load(previous)
+    settings.server().load(previous, restore_to=Path(latest["model_path"]))
     runs.record_deployment(
         engine, username, str(previous), latest["model_path"], "rollback"
     )

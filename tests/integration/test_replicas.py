@@ -10,6 +10,7 @@ staff reply taken by one replica reaches the visitor's socket on the other
 from __future__ import annotations
 
 import itertools
+import shutil
 import threading
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from clinic.cluster.endpoints import replica_endpoints
+from clinic.store.db import make_engine
+from clinic.training import runs
+from clinic.training.live_model import SWITCH as LIVE_MODEL_SWITCH
+from clinic.training.serving import Replicas, ServingError
 from harness.conversation import BOOKING_TURNS, Visitor, booking_requests_of
 from harness.live_chat import SocketVisitor, staff_reply_through
 from harness.servers import (
@@ -26,6 +31,7 @@ from harness.servers import (
     action_server,
     base_environment,
     clinic_settings,
+    free_port,
     migrate,
     rasa_server,
 )
@@ -152,6 +158,47 @@ def test_messages_sent_to_both_replicas_at_once_are_handled_in_turn(
     turns = [event["event"] for event in in_time if event["event"] in ("user", "bot")]
     for before, after in itertools.pairwise(turns):
         assert (before, after) != ("user", "user"), turns
+
+
+def serving(assistant: Assistant) -> str:
+    return Path(Replicas([assistant.url], assistant.token).serving_model()).name
+
+
+def test_a_model_put_live_reaches_every_replica_and_one_started_later(
+    replicas: tuple[Assistant, Assistant],
+    model_path: Path,
+    server_logs: Path,
+    tmp_path: Path,
+) -> None:
+    a, b = replicas
+    retrained = tmp_path / f"retrained-{uuid.uuid4().hex[:8]}.tar.gz"
+    shutil.copyfile(model_path, retrained)
+    group = Replicas([a.url, b.url], a.token)
+    try:
+        group.load(retrained, restore_to=model_path)
+        assert (serving(a), serving(b)) == (retrained.name, retrained.name)
+        engine = make_engine(a.database_url)
+        runs.record_deployment(engine, "admin", str(retrained), str(model_path), "gate")
+        engine.dispose()
+        # A replica (re)started with the launch model serves the one put live.
+        env = {**base_environment(a.database_url), LIVE_MODEL_SWITCH: "1"}
+        with rasa_server(model_path, env, server_logs, a.action_url) as restarted:
+            assert serving(restarted) == retrained.name
+            assert restarted.send("after-restart", "how much does it cost")
+    finally:
+        group.load(model_path)
+
+
+def test_a_replica_refusing_the_model_puts_the_others_back(
+    replicas: tuple[Assistant, Assistant], model_path: Path, tmp_path: Path
+) -> None:
+    a, _ = replicas
+    retrained = tmp_path / "refused-by-one.tar.gz"
+    shutil.copyfile(model_path, retrained)
+    unreachable = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(ServingError, match=unreachable):
+        Replicas([a.url, unreachable], a.token).load(retrained, restore_to=model_path)
+    assert serving(a) == model_path.name
 
 
 def test_without_redis_visitors_are_answered_and_the_lock_comes_back(
