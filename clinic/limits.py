@@ -27,3 +27,6 @@ MAX_SENDER_CHARS = 128
 # What a conversation keeps of one message once it has been read whole
 # (clinic/rasa_patches/long_messages.py): the same as a crisis flag keeps.
 MAX_KEPT_MESSAGE_CHARS = 5_000
+# Events in one conversation session before it starts again (the policies
+# replay a session on every message; clinic/rasa_patches/session_length.py).
+MAX_SESSION_EVENTS = 2_000

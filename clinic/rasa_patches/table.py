@@ -14,6 +14,7 @@ from clinic.rasa_patches.api_token import accept_the_token_in_a_header
 from clinic.rasa_patches.guard import Touched, check
 from clinic.rasa_patches.log_privacy import keep_visitor_text_out_of_logs
 from clinic.rasa_patches.long_messages import keep_long_messages_short_in_the_tracker
+from clinic.rasa_patches.session_length import end_sessions_that_grow_too_long
 from clinic.rasa_patches.spacy_renewal import renew_spacy_when_grown
 from clinic.rasa_patches.speed import (
     compare_domains_with_one_empty_domain,
@@ -153,6 +154,18 @@ def every_patch() -> tuple[Patch, ...]:
             only_for="server",
         ),
         Patch(
+            "a session that grows too long starts again",
+            end_sessions_that_grow_too_long,
+            (
+                Touch(
+                    "rasa.core.processor",
+                    "MessageProcessor._has_session_expired",
+                    SHA["expiry"],
+                ),
+            ),
+            only_for="server",
+        ),
+        Patch(
             "spaCy pipeline renewed when grown",
             renew_spacy_when_grown,
             (Touch("rasa.nlu.utils.spacy_utils", "SpacyNLP.process", SHA["spacy"]),),
@@ -208,6 +221,7 @@ def every_patch() -> tuple[Patch, ...]:
 #: sha256 of the source each patch was written against (Rasa 3.6.21,
 #: rasa-sdk 3.6.2); ``python -m clinic.rasa_patches.guard`` prints the installed ones.
 SHA: dict[str, str] = {
+    "expiry": "26f6fe006a0a66f414ef3b45c4a4e988065ebed7d1573a3c77dcdc9fadfd5400",
     "anonymizer": "9e202278c624458c2cf58ef489ee1379de858bd784ff48cd76badfc427e6e0d5",
     "structlog": "adbf22a14c77a21e85c41529dbc64609adbaed266a51351007f3d81f26342cf5",
     "metadata": "974b17cd39422bd06b76ff4aa46906422ba037cab1b87af858296141f95abc10",
