@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.console.pages import ENGINE, render
 from clinic.console.times import clinic_zone
@@ -63,7 +62,8 @@ def report_for(engine: Engine, query: Any) -> tuple[Report, str, bool]:
     period, choice = chosen_period(query, clinic_today(zone))
     try:
         current = refresh(engine, zone, max_batches=BATCHES_PER_VISIT) >= 0
-    except SQLAlchemyError:  # e.g. a writer holding SQLite: show what is folded
+    except Exception:  # a writer holding SQLite, or a fault in folding: the
+        # figures already folded are shown, marked not current, never a 500
         log.warning("insights: refresh failed", exc_info=True)
         current = False
     return build_report(engine, period, zone), choice, current

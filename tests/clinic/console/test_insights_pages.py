@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 from aiohttp import web
+from sqlalchemy.engine import Engine
 
+from clinic.console import insights_pages
 from clinic.console.insights_pages import chosen_period, csv_text, duration
 
 
@@ -50,3 +52,14 @@ def test_waits_read_as_people_say_them() -> None:
         "3 h 5 min",
         "3.0 days",
     ]
+
+
+def test_a_fold_that_fails_shows_the_figures_already_folded(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fold_fault(*_: object, **__: object) -> int:
+        raise UnicodeEncodeError("utf-8", "\udf75", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(insights_pages, "refresh", fold_fault)
+    report, choice, current = insights_pages.report_for(engine, {})
+    assert (report.conversations, choice, current) == (0, "7", False)
