@@ -34,6 +34,7 @@ from clinic.review.queue import (
     HANDOFF_INTENT,
     HANDOFF_STATE_SLOT,
     PERSONAL_SLOTS,
+    READ_COLUMNS,
     READ_TYPES,
     REQUESTED_SLOT,
     decoded,
@@ -286,14 +287,7 @@ def _fold_batch(
 
 def _batch_query(start: int, end: int) -> sa.Select:
     return (
-        sa.select(
-            events.c.id,
-            events.c.sender_id,
-            events.c.type_name,
-            events.c.timestamp,
-            events.c.action_name,
-            events.c.data,
-        )
+        sa.select(events.c.id, *READ_COLUMNS)
         .where(
             events.c.id > start,
             events.c.id < end,

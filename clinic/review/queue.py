@@ -59,6 +59,14 @@ events = sa.table(
     sa.column("action_name", sa.String),
     sa.column("data", sa.Text),
 )
+# What is read of an event (the Insights fold reads the same, with the id).
+READ_COLUMNS = (
+    events.c.sender_id,
+    events.c.type_name,
+    events.c.timestamp,
+    events.c.action_name,
+    events.c.data,
+)
 
 
 @dataclass(frozen=True)
@@ -187,13 +195,7 @@ def _conversation_events(
     connection: Connection, conversation_ids: list[str]
 ) -> dict[str, list[sa.Row[Any]]]:
     query = (
-        sa.select(
-            events.c.sender_id,
-            events.c.type_name,
-            events.c.timestamp,
-            events.c.action_name,
-            events.c.data,
-        )
+        sa.select(*READ_COLUMNS)
         .where(
             events.c.sender_id.in_(conversation_ids),
             events.c.type_name.in_(READ_TYPES),
