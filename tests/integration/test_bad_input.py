@@ -16,6 +16,7 @@ from clinic.limits import (
     TOO_LONG_TEXT,
 )
 from harness.conversation import Visitor
+from harness.proc import cpu_seconds
 from harness.servers import Assistant
 
 BAD_INPUTS = {
@@ -143,30 +144,33 @@ def test_a_maximum_size_adversarial_message_stalls_nobody(
     assistant: Assistant, name: str
 ) -> None:
     """Sent together: the large message is answered within 2 s and another
-    visitor's hello within 1 s."""
+    visitor's hello within 1 s, of the Rasa server's time: its CPU seconds
+    between sending and answer (read from /proc), the work queued ahead. The
+    wall clock counts whatever else the machine runs too (make test runs two
+    pytest processes on two cores, and a stress run a third load): it is held
+    to 3 s, where a stall of the kind issue 24 found took 16.7 s."""
 
-    def send(sender: str, text: str) -> tuple[float, requests.Response]:
-        start = time.monotonic()
+    def send(sender: str, text: str) -> tuple[float, float, requests.Response]:
+        start, cpu = time.monotonic(), cpu_seconds(assistant.pid)
         response = requests.post(
             f"{assistant.url}/webhooks/rest/webhook",
             json={"sender": sender, "message": text},
             timeout=60,
         )
-        return time.monotonic() - start, response
+        return cpu_seconds(assistant.pid) - cpu, time.monotonic() - start, response
 
     assistant.send(f"warm-{name}", "hi")
     with ThreadPoolExecutor(max_workers=2) as pool:
         large = pool.submit(send, f"adv-{name}", ADVERSARIAL[name])
         time.sleep(0.05)  # the large one first, so the hello waits behind it
         hello = pool.submit(send, f"hello-{name}", "hello")
-        (large_seconds, large_response), (hello_seconds, hello_response) = (
-            large.result(),
-            hello.result(),
-        )
+        large_cpu, large_wall, large_response = large.result()
+        hello_cpu, hello_wall, hello_response = hello.result()
     assert large_response.status_code == 200 and large_response.json()
     assert hello_response.status_code == 200 and hello_response.json()
-    assert large_seconds < 2.0, f"{name}: {large_seconds:.2f} s"
-    assert hello_seconds < 1.0, f"hello behind {name}: {hello_seconds:.2f} s"
+    assert large_cpu < 2.0, f"{name}: {large_cpu:.2f} s of the server's CPU"
+    assert hello_cpu < 1.0, f"hello behind {name}: {hello_cpu:.2f} s of its CPU"
+    assert max(large_wall, hello_wall) < 3.0, (large_wall, hello_wall)
 
 
 def test_long_messages_do_not_stop_a_conversations_custom_actions(
