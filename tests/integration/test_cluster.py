@@ -146,6 +146,29 @@ def test_postgresql_unreachable_then_back(group: RunningCluster) -> None:
     assert booking["reference"] == reference
 
 
+def test_redis_cut_then_back_through_nginx(group: RunningCluster) -> None:
+    """Through the load balancer, Redis (the conversation lock, the shared
+    rooms, the rate limits) cut: every visitor is answered, crisis resources
+    included, on REST and socket.io (fail open, docs/deploy.md); back, a
+    booking goes through from start to end, without a restart."""
+    on_socket = SocketVisitor(group.front.url)
+    group.redis.cut()
+    try:
+        assert "$" in Visitor(group.front).say("how much does it cost").text
+        assert CRISIS.short in Visitor(group.front).say("i want to end my life").text
+        on_socket.say("i want to end my life")
+        on_socket.wait_for_text(CRISIS.short, timeout=30)
+    finally:
+        on_socket.close()
+        group.redis.start()
+    visitor = Visitor(group.front)
+    used = book(visitor, BOOKING_TURNS)
+    asked = Counter(name for name in used if name.startswith("utter_ask_"))
+    assert asked and max(asked.values()) == 1, f"a question asked twice: {asked}"
+    [booking] = booking_requests_of(group.front.database_url, visitor)
+    assert booking["contact"] == "alex@example.org"
+
+
 def test_with_an_action_server_killed_answers_and_bookings_go_on(
     group: RunningCluster,
 ) -> None:
