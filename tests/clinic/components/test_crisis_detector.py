@@ -321,3 +321,33 @@ def test_an_unknown_context_kind_is_refused(tmp_path: Path) -> None:
     phrases.write_text("context:\n  maybe:\n  - years ago\n", encoding="utf-8")
     with pytest.raises(PhraseError, match="maybe"):
         read_context_phrases(phrases)
+
+
+# Real posts (research/real_questions/crisis.yml, training part) that the intent
+# classifier of the time read as something else and no phrase caught.
+RISK_SAID_IN_REAL_POSTS = [
+    "it works so quickly which is absolutely crucial at this point because my"
+    " passive suicidal ideation can take over if I’m not on top of it.",
+    "How much I am going to be able to stand, before it is easier to just let go"
+    " and die?",
+    "Depression is going over the many different ways you could kill yourself"
+    " without causing any alarm to the other people in the house",
+    "my family and friends that are constantly checking in on me the last few days,"
+    " making sure that I don’t decide to do something stupid.",
+    "It’s strange feeling to think that there’s a 50/50 change my death will be at"
+    " my own hand.",
+    # held out (crisis.yml, split: heldout): missed once the training part grew
+    # in session 21; the phrase for it was added then, so it is no longer unseen
+    "Those closest to me, even my loved ones, have made me feel like they’d all be"
+    " happy if I simply disappeared.",
+]
+
+
+@pytest.mark.parametrize("text", RISK_SAID_IN_REAL_POSTS)
+def test_risk_said_in_real_posts_is_caught_by_a_phrase(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    message = parsed(nlp, text, [("out_of_scope", 0.7), ("crisis", 0.1)])
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] == "crisis"
+    assert result.get(CRISIS_DETECTION)["source"] == "phrase"
