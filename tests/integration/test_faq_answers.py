@@ -80,3 +80,14 @@ def test_a_new_question_after_an_answer_changes_topic(assistant: Assistant) -> N
     visitor = Visitor(assistant)
     answer_of(visitor, "does ketamine actually work for depression")
     assert topic(answer_of(visitor, "and how much does it cost?")) == "faq/cost"
+
+
+def test_a_follow_up_naming_another_subject_changes_topic(
+    assistant: Assistant,
+) -> None:
+    """ "what about insurance" after the schedule answer is about insurance."""
+    visitor = Visitor(assistant)
+    assert topic(answer_of(visitor, "how many infusions will i need")) == (
+        "faq/schedule"
+    )
+    assert answer_of(visitor, "what about insurance") == "faq/cost.insurance"
