@@ -52,16 +52,18 @@ def is_follow_up(text: str) -> bool:
     words = WORD.findall(text.lower())
     if not words or len(words) > FOLLOW_UP_MAX_WORDS:
         return False
-    return bool(CONNECTIVE.match(text.strip())) or points_back(text)
+    return bool(CONNECTIVE.match(text.strip())) or points_back(words)
 
 
-def points_back(text: str) -> bool:
-    return not POINTING_BACK.isdisjoint(WORD.findall(text.lower()))
+def points_back(words: list[str]) -> bool:
+    return not POINTING_BACK.isdisjoint(words)
 
 
 def new_topic_confidence(text: str) -> float:
     """How sure the classifier must be of another topic for a new question."""
-    return NEW_TOPIC_CONFIDENCE if points_back(text) else NAMED_TOPIC_CONFIDENCE
+    if points_back(WORD.findall(text.lower())):
+        return NEW_TOPIC_CONFIDENCE
+    return NAMED_TOPIC_CONFIDENCE
 
 
 def answer_key_of(event: BotUttered) -> str | None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import pytest
 
 from clinic.components.parse_result import ANSWER_RANKING_KEY
 from clinic.follow_up import answer_in_context
 
+# Each previous topic's answer model, clearly preferring one of its answers.
+PREVIOUS_TOPICS_SURE = {
+    "faq/side_effects": [["faq/side_effects.duration", 0.95]],
+    "faq/schedule": [["faq/schedule.maintenance", 0.93]],
+}
 
-def parse(chosen: str, topics: dict[str, float], answers: dict[str, Any]) -> dict:
+
+def parse(chosen: str, topics: dict[str, float]) -> dict:
     """Parse data as the classifier gives it: the chosen answer, each topic's
     confidence and, per topic, its answers ranked."""
     ranking = [
@@ -20,57 +26,56 @@ def parse(chosen: str, topics: dict[str, float], answers: dict[str, Any]) -> dic
             "faq": {
                 "response": {"intent_response_key": chosen},
                 "ranking": ranking,
-                ANSWER_RANKING_KEY: answers,
+                ANSWER_RANKING_KEY: PREVIOUS_TOPICS_SURE,
             }
         }
     }
 
 
-SIDE_EFFECTS_SURE_OF_DURATION = {
-    "faq/side_effects": [["faq/side_effects.duration", 0.95]],
-    "faq/schedule": [["faq/schedule.maintenance", 0.93]],
-}
-
-
-def test_a_follow_up_pointing_back_stays_with_the_topic_answered() -> None:
-    data = parse(
+# (message, previous answer, classifier's choice, topic confidences, answer given
+# in context or None when the classifier's choice stands); confidences measured.
+CASES = [
+    pytest.param(
+        "and how long does it last?",
+        "faq/side_effects.common",
         "faq/effectiveness.how_long",
         {"faq/effectiveness": 0.88, "faq/side_effects": 0.003},
-        SIDE_EFFECTS_SURE_OF_DURATION,
-    )
-    previous = "faq/side_effects.common"
-    assert answer_in_context("and how long does it last?", data, previous) == (
-        "faq/side_effects.duration"
-    )
-
-
-def test_a_follow_up_naming_its_own_subject_changes_topic() -> None:
-    data = parse(
+        "faq/side_effects.duration",
+        id="pointing back stays with the topic answered",
+    ),
+    pytest.param(
+        "what about insurance",
+        "faq/schedule.series",
         "faq/cost.insurance",
         {"faq/cost": 0.89, "faq/schedule": 0.0},
-        SIDE_EFFECTS_SURE_OF_DURATION,
-    )
-    previous = "faq/schedule.series"
-    assert answer_in_context("what about insurance", data, previous) is None
-
-
-def test_a_vague_follow_up_without_pointing_back_stays_with_the_topic() -> None:
-    data = parse(
+        None,
+        id="naming its own subject changes topic",
+    ),
+    pytest.param(
+        "and how long?",
+        "faq/side_effects.common",
         "faq/effectiveness.how_long",
         {"faq/effectiveness": 0.49, "faq/session": 0.36},
-        SIDE_EFFECTS_SURE_OF_DURATION,
-    )
-    previous = "faq/side_effects.common"
-    assert answer_in_context("and how long?", data, previous) == (
-        "faq/side_effects.duration"
-    )
-
-
-def test_a_clear_new_question_pointing_back_changes_topic() -> None:
-    data = parse(
+        "faq/side_effects.duration",
+        id="vague without pointing back stays with the topic",
+    ),
+    pytest.param(
+        "and how much does it cost?",
+        "faq/side_effects.common",
         "faq/cost.price",
         {"faq/cost": 0.93, "faq/effectiveness": 0.001},
-        SIDE_EFFECTS_SURE_OF_DURATION,
-    )
-    previous = "faq/side_effects.common"
-    assert answer_in_context("and how much does it cost?", data, previous) is None
+        None,
+        id="clear new question pointing back changes topic",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "previous", "chosen", "topics", "expected"), CASES)
+def test_a_follow_up_gets_the_answer_its_wording_asks_for(
+    text: str,
+    previous: str,
+    chosen: str,
+    topics: dict[str, float],
+    expected: str | None,
+) -> None:
+    assert answer_in_context(text, parse(chosen, topics), previous) == expected
