@@ -30,3 +30,6 @@ MAX_KEPT_MESSAGE_CHARS = 5_000
 # Events in one conversation session before it starts again (the policies
 # replay a session on every message; clinic/rasa_patches/session_length.py).
 MAX_SESSION_EVENTS = 2_000
+# While a form is in progress a session may run this many events further: a new
+# session would drop the form (a booking half given); still a bound.
+MAX_FORM_EXTRA_EVENTS = 500

@@ -10,6 +10,10 @@ ends after 60 minutes of silence (domain/shared.yml), but a visitor or a script
 that never pauses would grow one without end (issue 24: "bounded work per
 message"). The limit (``MAX_SESSION_EVENTS``, about 300 to 500 messages) is far
 beyond any real visitor's conversation.
+
+A new session drops a form in progress (Rasa's session start resets the active
+loop), so a visitor halfway through booking would lose it: while a form is
+active the session may run ``MAX_FORM_EXTRA_EVENTS`` further, still a bound.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import logging
 import os
 from typing import Any
 
-from clinic.limits import MAX_SESSION_EVENTS
+from clinic.limits import MAX_FORM_EXTRA_EVENTS, MAX_SESSION_EVENTS
 
 LIMIT_VARIABLE = "MAX_SESSION_EVENTS"
 
@@ -38,10 +42,17 @@ def end_sessions_that_grow_too_long() -> None:
     limit = max_session_events()
 
     def has_expired(self: MessageProcessor, tracker: Any) -> bool:
-        return rasas_own(self, tracker) or session_longer_than(tracker, limit)
+        return rasas_own(self, tracker) or session_longer_than(
+            tracker, limit_for(tracker, limit)
+        )
 
     has_expired.ends_long_sessions = True  # type: ignore[attr-defined]
     MessageProcessor._has_session_expired = has_expired  # type: ignore[method-assign]
+
+
+def limit_for(tracker: Any, limit: int) -> int:
+    """The limit, raised while a form is in progress (see the module's note)."""
+    return limit + MAX_FORM_EXTRA_EVENTS if tracker.active_loop_name else limit
 
 
 def session_longer_than(tracker: Any, limit: int) -> bool:
