@@ -25,6 +25,7 @@ from clinic.console.times import clinic_zone
 from clinic.insights.charts import horizontal_bars, paired_columns
 from clinic.insights.refresh import refresh
 from clinic.insights.report import Period, Report, build_report
+from clinic.insights.topic_names import topic_name
 from clinic.store.booking_requests import defused
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ async def insights_page(request: web.Request) -> web.Response:
             ("conversations", "visitor messages"),
         ),
         topics_chart=horizontal_bars(
-            [topic.topic for topic in report.topics[:12]],
+            [topic_name(topic.topic) for topic in report.topics[:12]],
             [topic.messages for topic in report.topics[:12]],
             "messages",
         ),
@@ -157,16 +158,20 @@ def days_table(report: Report) -> Rows:
 
 
 def topics_table(report: Report) -> Rows:
-    rows = [[t.topic, t.messages, t.previous, t.change] for t in report.topics]
-    return ["topic", "messages", "previous period", "change"], rows
+    rows = [
+        [t.topic, topic_name(t.topic), t.messages, t.previous, t.change]
+        for t in report.topics
+    ]
+    return ["topic", "name", "messages", "previous period", "change"], rows
 
 
 def ratings_table(report: Report) -> Rows:
     rows = [
-        [r.topic, r.answers, r.down, r.up, percent(r.down_share)]
+        [r.topic, topic_name(r.topic), r.answers, r.down, r.up, percent(r.down_share)]
         for r in report.ratings
     ]
-    return ["topic", "answers", "rated down", "rated up", "share rated down"], rows
+    header = ["topic", "name", "answers", "rated down", "rated up", "share rated down"]
+    return header, rows
 
 
 def unrecognised_table(report: Report) -> Rows:

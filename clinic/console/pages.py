@@ -18,6 +18,7 @@ from clinic.console.rasa_client import RasaClient
 from clinic.console.security import CSRF_FIELD, current_session
 from clinic.console.times import staff_time
 from clinic.content.editor import ContentEditor
+from clinic.insights.topic_names import topic_name
 from clinic.settings import current_settings
 from clinic.store.sign_in_failures import SignInLimits
 from clinic.store.staff_actions import record_staff_action
@@ -42,6 +43,8 @@ def template_environment() -> jinja2.Environment:
     )
     # {{ ticket.created_at|when }}: in the clinic's time zone, readable.
     environment.filters["when"] = staff_time
+    # {{ topic.topic|topic_name }}: "Cost and insurance", not faq/cost.
+    environment.filters["topic_name"] = topic_name
     return environment
 
 

@@ -14,6 +14,7 @@ HEIGHT = 180
 LABEL_ROOM = 20
 ROW_HEIGHT = 22
 NAME_ROOM = 200
+NAME_CHARS = 32  # what fits in NAME_ROOM at the page's font
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ def paired_columns(
     return Chart(WIDTH, HEIGHT, bars, ticks, top)
 
 
+def fitted(name: str) -> str:
+    """A name cut to the room beside the bars (the bar's title and the table
+    below keep it whole)."""
+    if len(name) <= NAME_CHARS:
+        return name
+    return name[: NAME_CHARS - 1].rstrip() + "…"
+
+
 def horizontal_bars(labels: list[str], values: list[int], unit: str) -> Chart:
     """One bar per label (topics asked), longest first as given."""
     top = nice_top(max([*values, 1]))
@@ -98,7 +107,7 @@ def horizontal_bars(labels: list[str], values: list[int], unit: str) -> Chart:
         for index, (label, value) in enumerate(zip(labels, values, strict=True))
     ]
     ticks = [
-        Tick(index * ROW_HEIGHT + ROW_HEIGHT / 2 + 4, label)
+        Tick(index * ROW_HEIGHT + ROW_HEIGHT / 2 + 4, fitted(label))
         for index, label in enumerate(labels)
     ]
     return Chart(WIDTH, max(ROW_HEIGHT, ROW_HEIGHT * len(labels)), bars, ticks, top)

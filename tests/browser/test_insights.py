@@ -196,6 +196,10 @@ def test_the_page_shows_the_counts_the_conversations_imply(
     assert figure(page, "crisis-not-reviewed") == "1"
     rated = page.locator("#ratings tr[data-topic='faq/cost'] td")
     expect(rated.nth(1)).to_have_text("1")  # 👎
+    # Topics by the names staff read, the label kept for reference.
+    cost = page.locator("#topics tr[data-topic='faq/cost'] th")
+    expect(cost).to_have_text("Cost and insurance")
+    expect(cost).to_have_attribute("title", "faq/cost")
     expect(page.locator("#unrecognised tbody")).to_contain_text(GIBBERISH)
     # The crisis words are on the crisis flags page, never here.
     assert CRISIS_WORDS.lower() not in page.content().lower()
@@ -216,6 +220,11 @@ def test_each_table_downloads_as_csv(insights: Page, clinic: tuple) -> None:
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.text.splitlines()[0] == "step,conversations"
     assert "completed,1" in response.text.splitlines()
+    topics = requests.get(
+        f"{console.url}/insights/topics.csv?days=7", cookies=cookies, timeout=30
+    ).text.splitlines()
+    assert topics[0] == "topic,name,messages,previous period,change"
+    assert any(row.startswith("faq/cost,Cost and insurance,") for row in topics)
 
 
 def test_the_chart_has_a_bar_per_day_and_figure(insights: Page) -> None:

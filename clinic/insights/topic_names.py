@@ -1,0 +1,65 @@
+"""The names staff read for the assistant's labels (``faq/cost`` → "Cost and
+insurance"): Insights shows these, its CSV files both.
+
+A topic staff add in the console has no name here yet: it is shown as its key
+in words ("faq/travel_tips" → "Travel tips").
+"""
+
+from __future__ import annotations
+
+from clinic.intent_names import CRISIS, END_HANDOFF, INFORM
+
+OUT_OF_SCOPE = "out_of_scope"
+
+TOPIC_NAMES = {
+    "faq/mechanism": "How ketamine works",
+    "faq/side_effects": "Side effects",
+    "faq/ketamine_vs_ssri": "Ketamine vs antidepressants",
+    "faq/ssri_together": "Current medicines with ketamine",
+    "faq/session": "What a session is like",
+    "faq/schedule": "How many treatments, how often",
+    "faq/effectiveness": "Does it work",
+    "faq/eligibility": "Who it is for",
+    "faq/trd": "Treatment-resistant depression",
+    "faq/safety": "Safety",
+    "faq/consultation": "The first consultation",
+    "faq/depression_symptoms": "Signs of depression",
+    "faq/cost": "Cost and insurance",
+    "faq/preparation": "Preparing for a session",
+    "faq/spravato": "Spravato (esketamine)",
+    "faq/other_conditions": "Conditions other than depression",
+    "faq/aftercare": "After a session",
+    "faq/therapy": "Therapy alongside ketamine",
+    "faq/at_home": "At-home ketamine",
+    "faq/care_team": "Who gives the treatment",
+    "book_appointment": "Booking",
+    "human_handoff": "Asked for a person",
+    "help": "Asked what the assistant can do",
+    CRISIS: "Crisis",
+    "nlu_fallback": "Not understood",
+    "greet": "Greeting",
+    "goodbye": "Goodbye",
+    "thank": "Thanks",
+    "affirm": "Yes",
+    "deny": "No",
+    "bot_challenge": "Asked whether it is a person",
+    "cancel": "Cancel",
+    INFORM: "Gave a detail (a name, a time)",
+    END_HANDOFF: "Ended a live chat",
+    OUT_OF_SCOPE: "Out of scope",
+}
+
+
+def topic_name(label: str) -> str:
+    """The name for a label; ``out_of_scope/<kind>`` names its kind too."""
+    if label in TOPIC_NAMES:
+        return TOPIC_NAMES[label]
+    if label.startswith(f"{OUT_OF_SCOPE}/"):
+        kind = label.split("/", 1)[1]
+        return f"{TOPIC_NAMES[OUT_OF_SCOPE]}: {in_words(kind).lower()}"
+    return in_words(label.split("/", 1)[-1])
+
+
+def in_words(key: str) -> str:
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
