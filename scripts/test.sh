@@ -35,6 +35,23 @@ step "validate training data (rasa data validate --fail-on-warnings)"
 step "content rules (examples, answers, crisis resources, links: python -m clinic.content validate)"
 "$PY" -m clinic.content validate
 
+# With no arguments, two pytest lanes share the two cores. "The rest" starts
+# now, beside the training, with the tests that need no trained model (a third
+# of its time); CLINIC_MODEL names no file there, so a test that needed the
+# model after all fails instead of training a second one.
+REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
+ignored=(--ignore=tests/integration/test_fuzz.py --ignore=tests/integration/test_cluster.py
+         --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED")
+if [ "$#" -eq 0 ]; then
+  step "pytest, tests that need no model, beside the training (log: results/pytest-first.log)"
+  mkdir -p results
+  TEST_PORT_RANGE=20000-25999 CLINIC_MODEL="$PROJECT_ROOT/models/not-trained-yet.tar.gz" \
+    "$VENV/bin/pytest" -p no:cacheprovider --model-tests=without "${ignored[@]}" \
+    >results/pytest-first.log 2>&1 &
+  first_pid=$!
+  trap 'kill "$first_pid" 2>/dev/null || true' EXIT
+fi
+
 step "train (reused when data and config are unchanged)"
 CLINIC_MODEL="$PROJECT_ROOT/$(bash scripts/train.sh)"
 export CLINIC_MODEL
@@ -71,17 +88,16 @@ pytest_status() {
   fi
 }
 
-# With no arguments, two pytest processes share the two cores: the longest
-# tests (fuzzing by volume, a retraining, the cluster under load: 12 of the 25
-# minutes one process took) in one, everything else in the other. Each
+# The other lane: the longest tests (fuzzing by volume, a retraining, the
+# cluster under load and the replicas) in one process, from here on. Each lane
 # has its own ports (harness/servers.py free_port) and its own Redis database,
 # and its own fresh PostgreSQL databases, SQLite files and results/ files.
 # The fuzz judges a hello's wait by the server's CPU, not the wall clock, so a
 # busy machine does not fail it (docs/security.md).
 # test_retraining.py's two tests (each trains a model) are split between the
-# two: they do not depend on each other, and it evens the processes out.
-REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
-LONG=(tests/integration/test_fuzz.py "$REFUSED" tests/integration/test_cluster.py)
+# two: they do not depend on each other, and it evens the lanes out.
+LONG=(tests/integration/test_fuzz.py "$REFUSED" tests/integration/test_cluster.py
+      tests/integration/test_replicas.py)
 if [ "$#" -gt 0 ]; then
   step "pytest $*"
   set +e
@@ -92,16 +108,19 @@ if [ "$#" -gt 0 ]; then
   exit "$status"
 fi
 
-step "pytest, in two processes: ${LONG[*]} (log: results/pytest-long.log) beside the rest"
-mkdir -p results
+step "pytest, in two lanes: ${LONG[*]} (log: results/pytest-long.log) beside the rest"
 set +e
 TEST_PORT_RANGE=26000-31999 TEST_REDIS_URL="${TEST_REDIS_URL_LONG:-redis://127.0.0.1:6379/2}" \
   "$VENV/bin/pytest" -p no:cacheprovider "${LONG[@]}" >results/pytest-long.log 2>&1 &
 long_pid=$!
-ignored=(--ignore=tests/integration/test_fuzz.py
-         --ignore=tests/integration/test_cluster.py "--deselect=$REFUSED")
-TEST_PORT_RANGE=20000-25999 "$VENV/bin/pytest" "${ignored[@]}"
-rest=$(pytest_status $? "the rest")
+wait "$first_pid"
+first=$(pytest_status $? "the rest, without the model")
+trap - EXIT
+echo "==> the rest, tests that need no model (results/pytest-first.log):"
+if [ "$first" -eq 0 ]; then tail -n 3 results/pytest-first.log; else cat results/pytest-first.log; fi
+step "pytest, the rest: tests that need the model"
+TEST_PORT_RANGE=20000-25999 "$VENV/bin/pytest" -p no:cacheprovider --model-tests=with "${ignored[@]}"
+rest=$(pytest_status $? "the rest, with the model")
 wait "$long_pid"
 long=$(pytest_status $? "${LONG[*]}")
 set -e
@@ -109,7 +128,8 @@ echo
 echo "==> the long files' pytest (results/pytest-long.log):"
 cat results/pytest-long.log
 echo "make test: $((SECONDS - STARTED)) s"
-if [ "$rest" -ne 0 ] || [ "$long" -ne 0 ]; then
-  echo "pytest failed: the rest exited $rest, the long files $long" >&2
+if [ "$first" -ne 0 ] || [ "$rest" -ne 0 ] || [ "$long" -ne 0 ]; then
+  echo "pytest failed: the rest exited $first (no model) and $rest (model)," \
+    "the long files $long" >&2
   exit 1
 fi

@@ -109,3 +109,31 @@ def live_assistant(
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--model-tests",
+        choices=("all", "without", "with"),
+        default="all",
+        help="only the tests that need no trained model (make test runs them "
+        "beside the training), or only those that do",
+    )
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    which = config.getoption("--model-tests")
+    if which == "all":
+        return
+    # A test needs the model when the model_path fixture is in its closure.
+    wanted = which == "with"
+    keep = [item for item in items if needs_the_model(item) == wanted]
+    dropped = [item for item in items if needs_the_model(item) != wanted]
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
+def needs_the_model(item: pytest.Item) -> bool:
+    return "model_path" in getattr(item, "fixturenames", ())
