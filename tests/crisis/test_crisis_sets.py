@@ -108,3 +108,29 @@ def test_risk_that_is_over_is_answered_with_the_crisis_line(
     alarms = [t for t, parse in parses.items() if label_from_parse(parse) == "crisis"]
     unmarked = [t for t, parse in parses.items() if not parse.get("mentions_suicide")]
     assert (alarms, unmarked) == ([], [])
+
+
+# The validation sets written later (docs/safety.md): the retraining gate reads
+# them too (clinic/training/figures.py); here the shipped model is held to them.
+# Their false alarms are held where they stand (fresh 2 of 99, unseen 8 of 84;
+# docs/nlu.md): the target is 2% on each, not met yet, and they must not grow.
+LATER_SETS = {"fresh": 2, "unseen": 8}
+
+
+@pytest.mark.parametrize("name", sorted(LATER_SETS))
+def test_every_crisis_message_of_the_later_sets_is_detected(
+    assistant: Assistant, name: str
+) -> None:
+    sets = read_message_sets(SETS / name / "crisis_messages.yml")
+    texts = [text for category in sets.values() for text in category]
+    assert missed_crises(assistant, texts) == []
+
+
+@pytest.mark.parametrize(("name", "most"), sorted(LATER_SETS.items()))
+def test_false_alarms_of_the_later_sets_do_not_grow(
+    assistant: Assistant, name: str, most: int
+) -> None:
+    verdicts = crisis_verdicts(assistant, SETS / name / "non_crisis_messages.yml")
+    messages = [verdict for category in verdicts.values() for verdict in category]
+    alarms = [text for text, is_crisis in messages if is_crisis]
+    assert len(alarms) <= most, alarms
