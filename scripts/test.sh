@@ -13,6 +13,34 @@ step() { printf '\n==> %s (at %d s)\n' "$*" "$((SECONDS - STARTED))"; }
 step "setup"
 bash scripts/setup.sh
 
+# With no arguments, pytest runs in two lanes on the two cores, each with its
+# own ports (harness/servers.py free_port), Redis database, fresh PostgreSQL
+# databases, SQLite files and results/ files:
+# - the long lane, from the end of the training on: fuzzing by volume, one
+#   retraining, the cluster under load and the replicas. The fuzz judges a
+#   hello's wait by the server's CPU, not the wall clock, so a busy machine does
+#   not fail it (docs/security.md).
+# - the rest, starting now, beside the checks and the training, with the tests
+#   that need no trained model (a quarter of its time; CLINIC_MODEL names no
+#   file there, so a test that needed the model after all fails instead of
+#   training a second one), then those that do.
+# test_retraining.py's two tests (each trains a model) are split between the
+# lanes: they do not depend on each other, and it evens the lanes out.
+REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
+ignored=(--ignore=tests/integration/test_fuzz.py --ignore=tests/integration/test_cluster.py
+         --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED")
+LONG=(tests/integration/test_fuzz.py "$REFUSED" tests/integration/test_cluster.py
+      tests/integration/test_replicas.py)
+if [ "$#" -eq 0 ]; then
+  step "pytest, tests that need no model, beside the checks and the training (log: results/pytest-first.log)"
+  mkdir -p results
+  TEST_PORT_RANGE=20000-25999 CLINIC_MODEL="$PROJECT_ROOT/models/not-trained-yet.tar.gz" \
+    "$VENV/bin/pytest" -p no:cacheprovider --model-tests=without "${ignored[@]}" \
+    >results/pytest-first.log 2>&1 &
+  first_pid=$!
+  trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+fi
+
 step "lint (ruff)"
 "$VENV/bin/ruff" check clinic actions tests scripts bench rasa_sdk_plugins
 mkdir -p results
@@ -35,27 +63,16 @@ step "validate training data (rasa data validate --fail-on-warnings)"
 step "content rules (examples, answers, crisis resources, links: python -m clinic.content validate)"
 "$PY" -m clinic.content validate
 
-# With no arguments, two pytest lanes share the two cores. "The rest" starts
-# now, beside the training, with the tests that need no trained model (a third
-# of its time); CLINIC_MODEL names no file there, so a test that needed the
-# model after all fails instead of training a second one.
-REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
-ignored=(--ignore=tests/integration/test_fuzz.py --ignore=tests/integration/test_cluster.py
-         --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED")
-if [ "$#" -eq 0 ]; then
-  step "pytest, tests that need no model, beside the training (log: results/pytest-first.log)"
-  mkdir -p results
-  TEST_PORT_RANGE=20000-25999 CLINIC_MODEL="$PROJECT_ROOT/models/not-trained-yet.tar.gz" \
-    "$VENV/bin/pytest" -p no:cacheprovider --model-tests=without "${ignored[@]}" \
-    >results/pytest-first.log 2>&1 &
-  first_pid=$!
-  trap 'kill "$first_pid" 2>/dev/null || true' EXIT
-fi
-
 step "train (reused when data and config are unchanged)"
 CLINIC_MODEL="$PROJECT_ROOT/$(bash scripts/train.sh)"
 export CLINIC_MODEL
 echo "model: $CLINIC_MODEL"
+if [ "$#" -eq 0 ]; then
+  step "pytest, the long lane: ${LONG[*]} (log: results/pytest-long.log)"
+  TEST_PORT_RANGE=26000-31999 TEST_REDIS_URL="${TEST_REDIS_URL_LONG:-redis://127.0.0.1:6379/2}" \
+    "$VENV/bin/pytest" -p no:cacheprovider "${LONG[@]}" >results/pytest-long.log 2>&1 &
+  long_pid=$!
+fi
 
 step "conversation tests (tests/test_stories.yml, end to end: intents and actions)"
 rm -rf results/stories
@@ -88,16 +105,6 @@ pytest_status() {
   fi
 }
 
-# The other lane: the longest tests (fuzzing by volume, a retraining, the
-# cluster under load and the replicas) in one process, from here on. Each lane
-# has its own ports (harness/servers.py free_port) and its own Redis database,
-# and its own fresh PostgreSQL databases, SQLite files and results/ files.
-# The fuzz judges a hello's wait by the server's CPU, not the wall clock, so a
-# busy machine does not fail it (docs/security.md).
-# test_retraining.py's two tests (each trains a model) are split between the
-# two: they do not depend on each other, and it evens the lanes out.
-LONG=(tests/integration/test_fuzz.py "$REFUSED" tests/integration/test_cluster.py
-      tests/integration/test_replicas.py)
 if [ "$#" -gt 0 ]; then
   step "pytest $*"
   set +e
@@ -108,11 +115,7 @@ if [ "$#" -gt 0 ]; then
   exit "$status"
 fi
 
-step "pytest, in two lanes: ${LONG[*]} (log: results/pytest-long.log) beside the rest"
 set +e
-TEST_PORT_RANGE=26000-31999 TEST_REDIS_URL="${TEST_REDIS_URL_LONG:-redis://127.0.0.1:6379/2}" \
-  "$VENV/bin/pytest" -p no:cacheprovider "${LONG[@]}" >results/pytest-long.log 2>&1 &
-long_pid=$!
 wait "$first_pid"
 first=$(pytest_status $? "the rest, without the model")
 trap - EXIT

@@ -68,7 +68,9 @@ def test_happy_path_stores_the_request_and_gives_a_reference(
 
     notice = staff_webhook.wait_for(lambda call: call.get("reference") == reference)
     assert notice["type"] == "booking_request" and notice["first_name"] == "Sam"
-    assert PHONE_E164 not in str(notice) and "202" not in str(notice)
+    # Not "202" alone: a random conversation id can hold it (CI failed once so).
+    digits = re.sub(r"\D", "", str(notice))
+    assert PHONE_E164 not in str(notice) and "5550143" not in digits
     assert visitor.active_loop() is None
     assert visitor.slots()["booking_contact"] is None, "answers are not kept"
 
