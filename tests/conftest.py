@@ -129,10 +129,11 @@ def pytest_collection_modifyitems(
         return
     # A test needs the model when the model_path fixture is in its closure.
     wanted = which == "with"
-    keep = [item for item in items if needs_the_model(item) == wanted]
-    dropped = [item for item in items if needs_the_model(item) != wanted]
-    config.hook.pytest_deselected(items=dropped)
-    items[:] = keep
+    chosen: dict[bool, list[pytest.Item]] = {True: [], False: []}
+    for item in items:
+        chosen[needs_the_model(item) == wanted].append(item)
+    config.hook.pytest_deselected(items=chosen[False])
+    items[:] = chosen[True]
 
 
 def needs_the_model(item: pytest.Item) -> bool:

@@ -7,9 +7,9 @@ in words ("faq/travel_tips" → "Travel tips").
 
 from __future__ import annotations
 
+from clinic.evaluation import OUT_OF_SCOPE
 from clinic.intent_names import CRISIS, END_HANDOFF, INFORM
-
-OUT_OF_SCOPE = "out_of_scope"
+from clinic.review.queue import FALLBACK_INTENT, HANDOFF_INTENT
 
 TOPIC_NAMES = {
     "faq/mechanism": "How ketamine works",
@@ -33,10 +33,10 @@ TOPIC_NAMES = {
     "faq/at_home": "At-home ketamine",
     "faq/care_team": "Who gives the treatment",
     "book_appointment": "Booking",
-    "human_handoff": "Asked for a person",
+    HANDOFF_INTENT: "Asked for a person",
     "help": "Asked what the assistant can do",
     CRISIS: "Crisis",
-    "nlu_fallback": "Not understood",
+    FALLBACK_INTENT: "Not understood",
     "greet": "Greeting",
     "goodbye": "Goodbye",
     "thank": "Thanks",
