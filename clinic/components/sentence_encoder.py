@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinic.nlp.embedding_cache import cache_path, encode_with_cache
 from clinic.nlp.encoder import MiniLM
 
 SENTENCE_EMBEDDING = "sentence_embedding"
@@ -58,7 +59,9 @@ class SentenceEncoder(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         examples = [m for m in training_data.training_examples if m.get(TEXT)]
-        embeddings = self._encoder.encode([text_of(m) for m in examples])
+        texts = [text_of(m) for m in examples]
+        # Retraining after a staff edit encodes only the new examples.
+        embeddings = encode_with_cache(self._encoder, texts, cache_path())
         for message, embedding in zip(examples, embeddings, strict=True):
             message.set(SENTENCE_EMBEDDING, embedding)
         return training_data

@@ -75,15 +75,18 @@ TOTAL = (
 # tests/integration/test_bad_input.py holds a hello behind a maximum-size
 # message to 1 s of wall-clock time, on a quiet server.
 MAX_HELLO_SERVER_CPU_SECONDS = 5.0
-# Measured (docs/security.md, "Fuzzing by volume"): 450 MB + 141 MB. Each message
-# loads its conversation's whole tracker, and the ten socket conversations here
-# grow to 250 maximum-size messages (4 MB of events each): the high-water mark
-# of loading them stays. A leak per message (TensorFlow's training modules
+# Measured (docs/security.md, "Fuzzing by volume"): 450 MB + 141 MB with ten
+# socket conversations of 250 maximum-size messages (4 MB of events each); each
+# message loads its conversation's whole tracker and the high-water mark of
+# loading them stays. A leak per message (TensorFlow's training modules
 # loaded into the server: +370 MB; spaCy's strings before renewal) exceeds it.
 MAX_MEMORY_GROWTH_MB = 250
 SENDERS = 300  # conversations the REST messages are spread over
 RESULTS = PROJECT_ROOT / "results"
-SOCKETS = 10
+# Fifty socket conversations of 50 messages: ten of 250 took a minute longer
+# (168 s against 114 s for the 2,000 messages, quiet machine), each message
+# reloading a longer tracker; test_session_length.py covers long conversations.
+SOCKETS = 50
 
 
 def fuzz_settings(examples: int) -> Any:
