@@ -8,9 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.topics import FAQ_SUGGESTIONS, INTENT_SUGGESTIONS, Suggestion
-from clinic.intent_names import topic_of
+from clinic.intent_names import NLU_FALLBACK, topic_of
 
-FALLBACK_INTENT = "nlu_fallback"
 MAX_SUGGESTIONS = 3
 # Suggest a topic only if the classifier gave it at least this much weight.
 MIN_SUGGESTION_CONFIDENCE = 0.05
@@ -31,7 +30,7 @@ def user_intents(tracker: Tracker) -> list[str | None]:
 
 def is_second_miss_in_a_row(tracker: Tracker) -> bool:
     intents = user_intents(tracker)
-    return len(intents) >= 2 and intents[1] == FALLBACK_INTENT
+    return len(intents) >= 2 and intents[1] == NLU_FALLBACK
 
 
 def faq_suggestions(parse_data: dict[str, Any]) -> list[Suggestion]:

@@ -44,6 +44,7 @@ from clinic.booking.validators import (
     parse_first_name,
     parse_hopes,
 )
+from clinic.intent_names import HUMAN_HANDOFF
 from clinic.notify import StaffNotifier, notify_and_record, run_in_background
 from clinic.settings import current_settings
 from clinic.store.db import default_engine
@@ -70,7 +71,6 @@ REASON_BY_OFFER = {
     "utter_booking_not_saved": "booking_failed",
     "utter_booking_too_many_tries": "booking_failed",
 }
-HANDOFF_INTENT = "human_handoff"
 HANDOFF_STATE, HANDOFF_TICKET = "handoff_state", "handoff_ticket"
 HANDOFF_STAFF_NAME = "handoff_staff_name"
 # Contact details typed when no form asked for them, as the readability check
@@ -176,7 +176,7 @@ def handoff_reason(tracker: Tracker) -> str:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            asked = asked or intent == HANDOFF_INTENT
+            asked = asked or intent == HUMAN_HANDOFF
         elif asked and event.get("event") == "bot":
             utter_action = (event.get("metadata") or {}).get("utter_action", "")
             return REASON_BY_OFFER.get(utter_action, "visitor_asked")

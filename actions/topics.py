@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from clinic.intent_names import BOOK_APPOINTMENT, HUMAN_HANDOFF
+
 
 class Suggestion(NamedTuple):
     title: str
@@ -65,7 +67,7 @@ FAQ_SUGGESTIONS: dict[str, Suggestion] = {
 }
 
 INTENT_SUGGESTIONS: dict[str, Suggestion] = {
-    "book_appointment": Suggestion("Book a consultation", "/book_appointment"),
-    "human_handoff": Suggestion("Talk to a person", "/human_handoff"),
+    BOOK_APPOINTMENT: Suggestion("Book a consultation", f"/{BOOK_APPOINTMENT}"),
+    HUMAN_HANDOFF: Suggestion("Talk to a person", f"/{HUMAN_HANDOFF}"),
     "help": Suggestion("What can you help with?", "What can you help me with?"),
 }

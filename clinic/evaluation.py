@@ -14,9 +14,14 @@ from typing import Any
 
 import yaml
 
-from clinic.intent_names import CRISIS, topic_of
+from clinic.intent_names import (
+    BOOK_APPOINTMENT,
+    CRISIS,
+    HUMAN_HANDOFF,
+    OUT_OF_SCOPE,
+    topic_of,
+)
 
-OUT_OF_SCOPE = "out_of_scope"
 RETRIEVAL_INTENTS = ("faq", OUT_OF_SCOPE)
 # The labels of the shared intent contract (shared/contract/topics.md).
 FAQ_KEYS = (
@@ -45,7 +50,7 @@ FAQ_KEYS = (
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny", "bot_challenge")
 CONTRACT_LABELS = frozenset(
     [f"faq/{key}" for key in FAQ_KEYS]
-    + ["book_appointment", CRISIS, "human_handoff", OUT_OF_SCOPE, *SMALL_TALK]
+    + [BOOK_APPOINTMENT, CRISIS, HUMAN_HANDOFF, OUT_OF_SCOPE, *SMALL_TALK]
 )
 
 

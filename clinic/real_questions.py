@@ -23,6 +23,8 @@ from pathlib import Path
 
 import yaml
 
+from clinic.intent_names import CRISIS, OUT_OF_SCOPE
+
 ROOT = Path(__file__).resolve().parents[1]
 SETS_DIR = ROOT / "research" / "real_questions"
 QUESTIONS_FILE = "questions.yml"
@@ -30,8 +32,6 @@ CRISIS_FILE = "crisis.yml"
 TRAINING_FILE = ROOT / "data" / "real" / "visitors.yml"
 TRAIN, HELDOUT = "train", "heldout"
 CRISIS_SET = "crisis"
-# Labels the training data has no intent of its own for.
-GENERIC_OUT_OF_SCOPE = "out_of_scope"
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class RealMessage:
 
     @property
     def is_crisis(self) -> bool:
-        return self.set == CRISIS_SET or self.label == "crisis"
+        return self.set == CRISIS_SET or self.label == CRISIS
 
 
 def read_messages(path: Path) -> list[RealMessage]:
@@ -91,8 +91,8 @@ def one_line(text: str) -> str:
 def training_intent(message: RealMessage) -> str | None:
     """The intent a training item teaches (None: no intent can hold it)."""
     if message.is_crisis:
-        return "crisis"
-    if message.answer == GENERIC_OUT_OF_SCOPE:
+        return CRISIS
+    if message.answer == OUT_OF_SCOPE:
         return None  # out_of_scope needs its kind (out_of_scope/medical_advice)
     return message.answer
 

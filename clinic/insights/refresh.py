@@ -28,10 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from clinic.evaluation import label_from_parse
-from clinic.intent_names import topic_of
+from clinic.intent_names import HUMAN_HANDOFF, NLU_FALLBACK, topic_of
 from clinic.review.queue import (
-    FALLBACK_INTENT,
-    HANDOFF_INTENT,
     HANDOFF_STATE_SLOT,
     PERSONAL_SLOTS,
     READ_COLUMNS,
@@ -160,12 +158,12 @@ class Fold:
         if conversation.form or conversation.handoff_state:
             return  # an answer to a form's question, or words for a person
         parse = data.get("parse_data") or {}
-        topic = topic_of(label_from_parse(parse)) or FALLBACK_INTENT
+        topic = topic_of(label_from_parse(parse)) or NLU_FALLBACK
         self.counts[(day, TOPIC, topic[:255])] += 1
-        if topic == HANDOFF_INTENT:
+        if topic == HUMAN_HANDOFF:
             conversation.handoff_requested = True
         typed = not text.startswith("/")
-        if topic == FALLBACK_INTENT and typed:
+        if topic == NLU_FALLBACK and typed:
             if conversation.stored and not conversation.earlier_read:
                 earlier = self.earlier_details(conversation.conversation_id)
                 conversation.known[:0] = earlier

@@ -24,7 +24,7 @@ from clinic.insights.refresh import (
     TOPIC,
     UNRECOGNISED,
 )
-from clinic.review.queue import FALLBACK_INTENT
+from clinic.intent_names import NLU_FALLBACK
 from clinic.store.models import (
     booking_requests,
     crisis_flags,
@@ -149,7 +149,7 @@ def build_report(engine: Engine, period: Period, zone: str) -> Report:
             period=period,
             days=_days(connection, period),
             topics=topics,
-            fallbacks=counts[(TOPIC, FALLBACK_INTENT)],
+            fallbacks=counts[(TOPIC, NLU_FALLBACK)],
             understood_or_not=sum(topic.messages for topic in topics),
             ratings=_ratings(counts),
             unrecognised=_unrecognised(connection, period),

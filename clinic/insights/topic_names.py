@@ -7,9 +7,15 @@ in words ("faq/travel_tips" → "Travel tips").
 
 from __future__ import annotations
 
-from clinic.evaluation import OUT_OF_SCOPE
-from clinic.intent_names import CRISIS, END_HANDOFF, INFORM
-from clinic.review.queue import FALLBACK_INTENT, HANDOFF_INTENT
+from clinic.intent_names import (
+    BOOK_APPOINTMENT,
+    CRISIS,
+    END_HANDOFF,
+    HUMAN_HANDOFF,
+    INFORM,
+    NLU_FALLBACK,
+    OUT_OF_SCOPE,
+)
 
 TOPIC_NAMES = {
     "faq/mechanism": "How ketamine works",
@@ -32,11 +38,11 @@ TOPIC_NAMES = {
     "faq/therapy": "Therapy alongside ketamine",
     "faq/at_home": "At-home ketamine",
     "faq/care_team": "Who gives the treatment",
-    "book_appointment": "Booking",
-    HANDOFF_INTENT: "Asked for a person",
+    BOOK_APPOINTMENT: "Booking",
+    HUMAN_HANDOFF: "Asked for a person",
     "help": "Asked what the assistant can do",
     CRISIS: "Crisis",
-    FALLBACK_INTENT: "Not understood",
+    NLU_FALLBACK: "Not understood",
     "greet": "Greeting",
     "goodbye": "Goodbye",
     "thank": "Thanks",

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from clinic.evaluation import label_from_parse
-from clinic.intent_names import CRISIS
+from clinic.intent_names import CRISIS, HUMAN_HANDOFF, NLU_FALLBACK, OUT_OF_SCOPE
 from clinic.store.answer_feedback import unhelpful_texts
 from clinic.store.models import answer_feedback
 from clinic.store.review_decisions import decided
@@ -30,9 +30,6 @@ from clinic.store.review_decisions import decided
 CONTEXT_TURNS_BEFORE = 3
 # Conversations decoded at a time while filling the queue.
 CONVERSATIONS_PER_BATCH = 50
-FALLBACK_INTENT = "nlu_fallback"
-OUT_OF_SCOPE_INTENT = "out_of_scope"
-HANDOFF_INTENT = "human_handoff"
 # Set while a visitor waits for, or talks with, a person (clinic/policies/handoff.py):
 # the assistant does not answer then, so there is nothing to learn from.
 HANDOFF_STATE_SLOT = "handoff_state"
@@ -176,8 +173,8 @@ def _candidate_batches(
 def _candidates_query(dialect: str, low_confidence: float) -> Any:
     user = events.c.type_name == "user"
     suspicious = sa.or_(
-        events.c.intent_name.in_((FALLBACK_INTENT, HANDOFF_INTENT)),
-        events.c.intent_name.like(f"{OUT_OF_SCOPE_INTENT}%"),
+        events.c.intent_name.in_((NLU_FALLBACK, HUMAN_HANDOFF)),
+        events.c.intent_name.like(f"{OUT_OF_SCOPE}%"),
         _confidence_column(dialect) < low_confidence,
     )
     unhelpful = sa.select(answer_feedback.c.conversation_id).where(
@@ -322,14 +319,14 @@ def _reasons(
     message: _Message, unhelpful: set[str], low_confidence: float
 ) -> tuple[str, ...]:
     reasons = []
-    if message.predicted == FALLBACK_INTENT:
+    if message.predicted == NLU_FALLBACK:
         reasons.append("not understood (fallback)")
     elif message.confidence < low_confidence:
         # A fallback's confidence is the threshold, not the model's: not shown.
         reasons.append(f"low confidence ({round(message.confidence * 100)}%)")
-    if message.predicted.startswith(OUT_OF_SCOPE_INTENT):
+    if message.predicted.startswith(OUT_OF_SCOPE):
         reasons.append("out of scope")
-    if message.next_intent == HANDOFF_INTENT:
+    if message.next_intent == HUMAN_HANDOFF:
         reasons.append("followed by a request for a person")
     if any(answer in unhelpful for answer in message.answers):
         reasons.append("marked unhelpful by the visitor")
