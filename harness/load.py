@@ -17,6 +17,8 @@ from sqlalchemy import text as sql
 from harness.conversation import BOOKING_TURNS
 from harness.servers import Assistant
 
+# Between an answer and the next message: 2 s offers about 30 messages a second
+# from 64 visitors, what these machines handle (bench/cluster_load.py).
 THINK_SECONDS = 2.0
 QUESTIONS = [
     "hi",
@@ -37,13 +39,14 @@ class LoadTally:
     errors: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)  # per message, to its answer
     lock: threading.Lock = field(default_factory=threading.Lock)
+    think_seconds: float = THINK_SECONDS
 
     def summary(self, visitors: int, seconds: float) -> dict[str, Any]:
         return {
             "visitors": visitors,
             "seconds": seconds,
             "conversations": len(self.sent),
-            "think_seconds": THINK_SECONDS,
+            "think_seconds": self.think_seconds,
             "messages": sum(self.sent.values()),
             "answers": sum(self.answers.values()),
             "errors": len(self.errors),
@@ -75,12 +78,17 @@ def visit_until(front: Assistant, n: int, deadline: float, tally: LoadTally) -> 
                 tally.answers[sender] += len(answers)
                 if not answers:
                     tally.errors.append(f"{sender} {said!r}: no answer")
-            time.sleep(THINK_SECONDS)
+            time.sleep(tally.think_seconds)
 
 
-def run_load(front: Assistant, visitors: int, seconds: float) -> LoadTally:
+def run_load(
+    front: Assistant,
+    visitors: int,
+    seconds: float,
+    think_seconds: float = THINK_SECONDS,
+) -> LoadTally:
     """``visitors`` threads, each visiting until ``seconds`` have passed."""
-    tally = LoadTally()
+    tally = LoadTally(think_seconds=think_seconds)
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(target=visit_until, args=(front, n, deadline, tally))
