@@ -101,18 +101,21 @@ def encode_with_cache(model: Encoder, texts: list[str], path: Path) -> np.ndarra
     missing = {
         key: text for key, text in zip(keys, texts, strict=True) if key not in known
     }
-    if missing:
-        fresh = model.encode(list(missing.values()))
-        known.update(zip(missing, fresh, strict=True))
+    distinct = len(set(keys))
     logger.info(
         "Sentence embeddings: %d texts, %d encoded, %d from %s",
-        len(set(keys)),
+        distinct,
         len(missing),
-        len(set(keys)) - len(missing),
+        distinct - len(missing),
         path,
     )
-    used = {key: known[key] for key in keys}
+    if missing:
+        known.update(zip(missing, model.encode(list(missing.values())), strict=True))
     # Others' entries stay (cross-validation folds, a copy of the project) while
-    # the file is small; past the bound it keeps this training's only.
-    write_cache(path, {**known, **used} if len(known) <= MAX_ENTRIES else used)
-    return np.stack([used[key] for key in keys])
+    # the file is small; past the bound it keeps this training's only. With
+    # nothing new and nothing to drop, the file already holds exactly this.
+    if len(known) > MAX_ENTRIES:
+        write_cache(path, {key: known[key] for key in keys})
+    elif missing:
+        write_cache(path, known)
+    return np.stack([known[key] for key in keys])
