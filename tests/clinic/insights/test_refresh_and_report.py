@@ -342,7 +342,12 @@ def event_row(sender_id: str, text: str, at: float) -> dict[str, Any]:
 async def test_a_topic_no_longer_asked_is_listed_with_its_fall(
     conversations: Conversations,  # noqa: F811
 ) -> None:
-    three_days_ago = T - 3 * 86_400  # in the period before today and yesterday
+    # Noon three local days ago: in the period before today and yesterday at any hour
+    # (T - 3 days falls four days back during the first hour of a local day).
+    day = datetime.now(ZoneInfo(ZONE)).date() - timedelta(3)
+    three_days_ago = datetime(
+        day.year, day.month, day.day, 12, tzinfo=ZoneInfo(ZONE)
+    ).timestamp()
     await conversations.save(
         "earlier",
         [
