@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from clinic.components.sanitizer import FULL_TEXT
 from clinic.safety.phrases import (
     PhraseError,
     compile_phrase,
+    past_years,
     read_context_phrases,
     read_phrases,
 )
@@ -351,3 +353,89 @@ def test_risk_said_in_real_posts_is_caught_by_a_phrase(
     result = run(detector, nlp, message)
     assert result.get(INTENT)["name"] == "crisis"
     assert result.get(CRISIS_DETECTION)["source"] == "phrase"
+
+
+# Words between a dated past and what follows it in a long story (about 40 tokens).
+FILLER = (
+    "After that I moved to another city, found a job I liked at a bakery, learned"
+    " to swim and to cook, got a dog called Biscuit and made a few good friends"
+    " who still come round for dinner on Sundays."
+)
+
+
+def verdict(detector: CrisisDetector, nlp: Language, text: str) -> Message:
+    return run(detector, nlp, parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)]))
+
+
+def test_a_now_far_from_a_past_phrase_in_a_long_story_is_about_something_else(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    text = (
+        f"I tried to kill myself years ago. {FILLER} Now I teach, can I try ketamine?"
+    )
+    result = verdict(detector, nlp, text)
+    assert result.get(INTENT)["name"] == "faq"
+    assert result.get(RISK_IN_THE_PAST) == ["direct"]
+    assert result.get(MENTIONS_SUICIDE) is True
+
+
+def test_a_now_beside_a_past_phrase_keeps_it_a_crisis(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    text = f"{FILLER} I tried to kill myself years ago and now the thoughts are back."
+    assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
+
+
+def test_a_phrase_far_from_the_past_a_long_message_speaks_of_is_risk_now(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    # Read as one whole, the "years ago" would have made this risk that is over.
+    text = f"I was in hospital years ago. {FILLER} I would be better off dead."
+    assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In 2015 I attempted suicide. Is ketamine an option for me?",
+        "July 2013, I had decided to kill myself. My family found me. Is IV safe?",
+        "At 16 I attempted to take my own life and I'm thankful I failed. Cost?",
+        "When I was 15 I tried to kill myself, does that rule me out",
+        "It has been three years since I tried to commit suicide, can I apply",
+        "My grandfather died by suicide, is depression inherited",
+    ],
+)
+def test_a_story_dated_in_the_past_gets_the_answer_with_the_crisis_line(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    result = verdict(detector, nlp, text)
+    assert result.get(INTENT)["name"] == "faq"
+    assert result.get(MENTIONS_SUICIDE) is True
+
+
+def test_this_year_or_a_year_to_come_is_not_the_past(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    year = date.today().year
+    for text in (f"In {year} I attempt suicide", f"in {year + 1} I kill myself"):
+        assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis", text
+
+
+def test_past_years_end_last_year() -> None:
+    years = past_years(date(2026, 12, 6))
+    assert (years[0], years[-1]) == ("1950", "2025")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I haven't ever felt suicidal but my depression is bad, would ketamine help",
+        "I was never suicidal, just numb. Is ketamine for me?",
+    ],
+)
+def test_more_denials_get_the_answer_with_the_crisis_line(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    result = verdict(detector, nlp, text)
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(MENTIONS_SUICIDE) is True
