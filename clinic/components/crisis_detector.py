@@ -137,6 +137,10 @@ def within(span: Span, others: list[Span]) -> bool:
 # about something else ("I tried to kill myself years ago ... now I teach"); a
 # short message lies wholly within it, so it is read as one whole.
 NEAR_TOKENS = 30
+# Each phrase is dated against the words near it; a message with more crisis
+# phrases than this (a 64,000-character one can hold thousands) is crisis
+# without reading them all.
+MAX_SPANS_DATED = 20
 
 
 def near(span: Span, others: list[Span], reach: int = NEAR_TOKENS) -> list[Span]:
@@ -410,7 +414,9 @@ class CrisisDetector(GraphComponent):
             said = spans_outside(matches, denied)
             if classifier_says_crisis:
                 return Detection("phrase", categories)
-            if any(not says_risk_is_over(context, span) for span in said):
+            if len(said) > MAX_SPANS_DATED or any(
+                not says_risk_is_over(context, span) for span in said
+            ):
                 return Detection("phrase", categories)
             if not said and speaks_of_now(context):
                 return Detection("phrase", categories)

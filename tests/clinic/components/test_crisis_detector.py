@@ -12,6 +12,7 @@ from spacy.language import Language
 
 from clinic.components.crisis_detector import (
     CRISIS_DETECTION,
+    MAX_SPANS_DATED,
     MENTIONS_SUICIDE,
     RISK_IN_THE_PAST,
     CrisisDetector,
@@ -439,3 +440,11 @@ def test_more_denials_get_the_answer_with_the_crisis_line(
     result = verdict(detector, nlp, text)
     assert result.get(CRISIS_DETECTION) is None
     assert result.get(MENTIONS_SUICIDE) is True
+
+
+def test_a_message_full_of_dated_phrases_is_crisis_without_dating_each(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    text = "I attempted suicide years ago. " * (MAX_SPANS_DATED + 1)
+    assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
+    assert verdict(detector, nlp, text[:200]).get(INTENT)["name"] == "faq"
