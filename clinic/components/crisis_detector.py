@@ -426,6 +426,10 @@ class CrisisDetector(GraphComponent):
             and not is_impersonal_question(doc)
             and has_words_to_read(doc)
         ):
+            if crisis_confidence(message) < self._close_call:
+                told_as_past = self._context_of(doc, nlp)
+                if told_as_past[OVER] and not speaks_of_now(told_as_past):
+                    return Detection("past", ())
             return Detection("classifier", ())
         return None
 

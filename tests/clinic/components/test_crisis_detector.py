@@ -448,3 +448,30 @@ def test_a_message_full_of_dated_phrases_is_crisis_without_dating_each(
     text = "I attempted suicide years ago. " * (MAX_SPANS_DATED + 1)
     assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
     assert verdict(detector, nlp, text[:200]).get(INTENT)["name"] == "faq"
+
+
+GRIEF = "My brother died by suicide years ago. Do you have weekend hours?"
+
+
+def test_a_weak_classifier_reading_of_a_past_told_as_past_is_not_a_crisis(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    message = parsed(nlp, GRIEF, [("crisis", 0.38), ("faq", 0.3)])
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] == "faq"
+    assert result.get(MENTIONS_SUICIDE) is True
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        (GRIEF, 0.45),  # a sure reading (the close call is 0.4 here)
+        (f"{GRIEF} I feel like following him now", 0.38),  # speaks of now
+        ("Do you have weekend hours? I can't do this", 0.38),  # no past
+    ],
+)
+def test_a_classifier_reading_stays_a_crisis_when_sure_or_about_now(
+    detector: CrisisDetector, nlp: Language, text: str, crisis: float
+) -> None:
+    message = parsed(nlp, text, [("crisis", crisis), ("faq", 0.3)])
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
