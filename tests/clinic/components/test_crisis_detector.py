@@ -343,6 +343,12 @@ RISK_SAID_IN_REAL_POSTS = [
     # in session 21; the phrase for it was added then, so it is no longer unseen
     "Those closest to me, even my loved ones, have made me feel like they’d all be"
     " happy if I simply disappeared.",
+    # training part, added in session 24: read only by the classifier until then
+    "There are still so many days, (too many days), where I wish my life would end.",
+    "Please just let this all be over with, already. Let life just end.",
+    "I think my life sucks right now and I would be better off not here.",
+    "within 90 minutes the tears, hopelessness, and intrusive suicidal thoughts had"
+    " reemerged.",
 ]
 
 
