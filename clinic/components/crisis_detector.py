@@ -12,7 +12,8 @@ been stable for years") counts only when the classifier also reads crisis or the
 message says anything about now ("again", "tonight") near the phrase; otherwise
 the visitor's question is answered with the crisis line beneath it
 (``mentions_suicide``), and ``risk_in_the_past`` names the phrase categories for
-staff review.
+staff review. The classifier's weak reading (crisis on top, below the close call)
+of a message that tells of such a past, with no phrase, is read the same way.
 """
 
 from __future__ import annotations
