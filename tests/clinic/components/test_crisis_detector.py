@@ -404,19 +404,24 @@ def test_a_phrase_far_from_the_past_a_long_message_speaks_of_is_risk_now(
 @pytest.mark.parametrize(
     "text",
     [
+        # dated in the past
         "In 2015 I attempted suicide. Is ketamine an option for me?",
         "July 2013, I had decided to kill myself. My family found me. Is IV safe?",
         "At 16 I attempted to take my own life and I'm thankful I failed. Cost?",
         "When I was 15 I tried to kill myself, does that rule me out",
         "It has been three years since I tried to commit suicide, can I apply",
         "My grandfather died by suicide, is depression inherited",
+        # denied
+        "I haven't ever felt suicidal but my depression is bad, would ketamine help",
+        "I was never suicidal, just numb. Is ketamine for me?",
     ],
 )
-def test_a_story_dated_in_the_past_gets_the_answer_with_the_crisis_line(
+def test_a_dated_or_denied_story_gets_the_answer_with_the_crisis_line(
     detector: CrisisDetector, nlp: Language, text: str
 ) -> None:
     result = verdict(detector, nlp, text)
     assert result.get(INTENT)["name"] == "faq"
+    assert result.get(CRISIS_DETECTION) is None
     assert result.get(MENTIONS_SUICIDE) is True
 
 
@@ -431,21 +436,6 @@ def test_this_year_or_a_year_to_come_is_not_the_past(
 def test_past_years_end_last_year() -> None:
     years = past_years(date(2026, 12, 6))
     assert (years[0], years[-1]) == ("1950", "2025")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I haven't ever felt suicidal but my depression is bad, would ketamine help",
-        "I was never suicidal, just numb. Is ketamine for me?",
-    ],
-)
-def test_more_denials_get_the_answer_with_the_crisis_line(
-    detector: CrisisDetector, nlp: Language, text: str
-) -> None:
-    result = verdict(detector, nlp, text)
-    assert result.get(CRISIS_DETECTION) is None
-    assert result.get(MENTIONS_SUICIDE) is True
 
 
 def test_a_message_full_of_dated_phrases_is_crisis_without_dating_each(
