@@ -9,11 +9,9 @@ The parse result then carries ``crisis_detection`` saying why, for staff and tes
 A phrase inside a figure of speech ("shooting myself in the foot") does not
 count. A phrase about risk that is over ("I attempted suicide back in 2015, I've
 been stable for years") counts only when the classifier also reads crisis or the
-message says anything about now ("again", "tonight") near the phrase; otherwise
-the visitor's question is answered with the crisis line beneath it
-(``mentions_suicide``), and ``risk_in_the_past`` names the phrase categories for
-staff review. The classifier's weak reading (crisis on top, below the close call)
-of a message that tells of such a past, with no phrase, is read the same way.
+message says anything about now ("again", "tonight"); otherwise the visitor's
+question is answered with the crisis line beneath it (``mentions_suicide``), and
+``risk_in_the_past`` names the phrase categories for staff review.
 """
 
 from __future__ import annotations
@@ -120,49 +118,14 @@ def overlaps(span: Span, others: list[Span]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in others)
 
 
-def spans_outside(
-    matches: list[tuple[int, int, int]], others: list[Span]
-) -> list[Span]:
-    """The matched spans that overlap none of ``others``."""
-    return [
-        (start, end) for _, start, end in matches if not overlaps((start, end), others)
-    ]
-
-
 def within(span: Span, others: list[Span]) -> bool:
     return any(start <= span[0] and span[1] <= end for start, end in others)
 
 
-# How far (in tokens) from a crisis phrase the words that date it are read: about
-# two sentences either side. A long story's "now" or "I feel" forty words on is
-# about something else ("I tried to kill myself years ago ... now I teach"); a
-# short message lies wholly within it, so it is read as one whole.
-NEAR_TOKENS = 30
-# Each phrase is dated against the words near it; a message with more crisis
-# phrases than this (a 64,000-character one can hold thousands) is crisis
-# without reading them all.
-MAX_SPANS_DATED = 20
-
-
-def near(span: Span, others: list[Span], reach: int = NEAR_TOKENS) -> list[Span]:
-    return [
-        other
-        for other in others
-        if other[0] - reach < span[1] and span[0] < other[1] + reach
-    ]
-
-
-def says_risk_is_over(context: dict[str, list[Span]], phrase: Span) -> bool:
-    """Risk that is over near this phrase, and nothing about now near it ("now"
-    in "safe now" is not): a phrase with no "over" near it is risk now, even
-    when another part of a long message speaks of the past."""
-    over = near(phrase, context[OVER])
-    now = [
-        span
-        for span in near(phrase, context[CURRENT])
-        if not within(span, context[OVER])
-    ]
-    return bool(over) and not now
+def says_risk_is_over(context: dict[str, list[Span]]) -> bool:
+    """Risk that is over, and nothing about now ("now" in "safe now" is not)."""
+    now = [span for span in context[CURRENT] if not within(span, context[OVER])]
+    return bool(context[OVER]) and not now
 
 
 def speaks_of_now(context: dict[str, list[Span]]) -> bool:
@@ -412,12 +375,10 @@ class CrisisDetector(GraphComponent):
         )
         if categories:
             denied = figurative + context.get(NEGATED, [])
-            said = spans_outside(matches, denied)
+            said = self.categories_outside(matches, denied, nlp)
             if classifier_says_crisis:
                 return Detection("phrase", categories)
-            if len(said) > MAX_SPANS_DATED or any(
-                not says_risk_is_over(context, span) for span in said
-            ):
+            if said and not says_risk_is_over(context):
                 return Detection("phrase", categories)
             if not said and speaks_of_now(context):
                 return Detection("phrase", categories)
@@ -427,10 +388,6 @@ class CrisisDetector(GraphComponent):
             and not is_impersonal_question(doc)
             and has_words_to_read(doc)
         ):
-            if crisis_confidence(message) < self._close_call:
-                told_as_past = self._context_of(doc, nlp)
-                if told_as_past[OVER] and not speaks_of_now(told_as_past):
-                    return Detection("past", ())
             return Detection("classifier", ())
         return None
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,6 @@ import yaml
 DEFAULT_PHRASES_FILE = Path("config/crisis_phrases.yml")
 WILDCARD = "*"
 NUMBER = "<number>"
-PAST_YEAR = "<past_year>"  # 1950 up to last year: "in 2015", "July 2013"
-FIRST_PAST_YEAR = 1950
 WILDCARD_SPAN = 3  # "*" stands for up to this many words
 
 Normalise = Callable[[str], list[str]]
@@ -82,7 +79,7 @@ def read_word_classes(path: Path = DEFAULT_PHRASES_FILE) -> dict[str, list[str]]
 
 
 def _class_name(word: str) -> str | None:
-    if word.startswith("<") and word.endswith(">") and word not in (NUMBER, PAST_YEAR):
+    if word.startswith("<") and word.endswith(">") and word != NUMBER:
         return word[1:-1]
     return None
 
@@ -134,13 +131,6 @@ def _word_patterns(
     yield {**norm_in, "OP": "?"} if optional else norm_in
 
 
-def past_years(today: date | None = None) -> list[str]:
-    """Years before this one: a year still to come is no past ("2027 is the
-    year I end it")."""
-    this_year = (today or date.today()).year
-    return [str(year) for year in range(FIRST_PAST_YEAR, this_year)]
-
-
 def compile_phrase(
     text: str, normalise: Normalise, classes: dict[str, list[str]] | None = None
 ) -> list[TokenPattern]:
@@ -152,8 +142,6 @@ def compile_phrase(
             pattern.extend({"OP": "?"} for _ in range(WILDCARD_SPAN))
         elif word == NUMBER:
             pattern.append({"LIKE_NUM": True})
-        elif word == PAST_YEAR:
-            pattern.append({"TEXT": {"IN": past_years()}})
         else:
             pattern.extend(_word_patterns(word, normalise, text, classes))
     if not any(token.get("OP") != "?" for token in pattern):

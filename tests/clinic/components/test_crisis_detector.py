@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from spacy.language import Language
 
 from clinic.components.crisis_detector import (
     CRISIS_DETECTION,
-    MAX_SPANS_DATED,
     MENTIONS_SUICIDE,
     RISK_IN_THE_PAST,
     CrisisDetector,
@@ -23,7 +21,6 @@ from clinic.components.sanitizer import FULL_TEXT
 from clinic.safety.phrases import (
     PhraseError,
     compile_phrase,
-    past_years,
     read_context_phrases,
     read_phrases,
 )
@@ -219,6 +216,8 @@ def test_misspelt_words_are_words_to_read(nlp: Language, misspelt: str) -> None:
 
 DENIED = [
     "I have never been suicidal, but I have been depressed. Is ketamine for me?",
+    "I haven't ever felt suicidal but my depression is bad, would ketamine help",
+    "I was never suicidal, just numb. Is ketamine for me?",
     "Effexor has lifted me, I don't get suicidal thoughts and I can get out of bed",
     "No, I wasn't trying to kill myself, I took too many by mistake years back",
 ]
@@ -362,112 +361,28 @@ def test_risk_said_in_real_posts_is_caught_by_a_phrase(
     assert result.get(CRISIS_DETECTION)["source"] == "phrase"
 
 
-# Words between a dated past and what follows it in a long story (about 40 tokens).
-FILLER = (
-    "After that I moved to another city, found a job I liked at a bakery, learned"
-    " to swim and to cook, got a dog called Biscuit and made a few good friends"
-    " who still come round for dinner on Sundays."
-)
+# Present risk beside a date, an age, a dose or a death of someone else: a review
+# of session 24 found each read as "over" by a wider context rule, since withdrawn.
+RISK_BESIDE_A_PAST = [
+    "I am suicidal. My last attempt was in 2019.",
+    "My wife left me in 2019 and I should just kill myself",
+    "My mom died by suicide and I should just kill myself too",
+    "I had tried every med there is. I should just end my life",
+    "Everyone would be better off without me. My mother felt the same way in 2015.",
+    "I was 19 when I first cut myself and I still do it",
+    "I just took 2000mg of seroquel",
+    "at 11 i took 20 xanax",
+    "Three years since my husband died, I should just kill myself",
+    "When I was 15 I tried to kill myself. I should have finished the job",
+    "Years later and nothing has changed, I might as well kill myself",
+]
 
 
-def verdict(detector: CrisisDetector, nlp: Language, text: str) -> Message:
-    return run(detector, nlp, parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)]))
-
-
-def test_a_now_far_from_a_past_phrase_in_a_long_story_is_about_something_else(
-    detector: CrisisDetector, nlp: Language
-) -> None:
-    text = (
-        f"I tried to kill myself years ago. {FILLER} Now I teach, can I try ketamine?"
-    )
-    result = verdict(detector, nlp, text)
-    assert result.get(INTENT)["name"] == "faq"
-    assert result.get(RISK_IN_THE_PAST) == ["direct"]
-    assert result.get(MENTIONS_SUICIDE) is True
-
-
-def test_a_now_beside_a_past_phrase_keeps_it_a_crisis(
-    detector: CrisisDetector, nlp: Language
-) -> None:
-    text = f"{FILLER} I tried to kill myself years ago and now the thoughts are back."
-    assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
-
-
-def test_a_phrase_far_from_the_past_a_long_message_speaks_of_is_risk_now(
-    detector: CrisisDetector, nlp: Language
-) -> None:
-    # Read as one whole, the "years ago" would have made this risk that is over.
-    text = f"I was in hospital years ago. {FILLER} I would be better off dead."
-    assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # dated in the past
-        "In 2015 I attempted suicide. Is ketamine an option for me?",
-        "July 2013, I had decided to kill myself. My family found me. Is IV safe?",
-        "At 16 I attempted to take my own life and I'm thankful I failed. Cost?",
-        "When I was 15 I tried to kill myself, does that rule me out",
-        "It has been three years since I tried to commit suicide, can I apply",
-        "My grandfather died by suicide, is depression inherited",
-        # denied
-        "I haven't ever felt suicidal but my depression is bad, would ketamine help",
-        "I was never suicidal, just numb. Is ketamine for me?",
-    ],
-)
-def test_a_dated_or_denied_story_gets_the_answer_with_the_crisis_line(
+@pytest.mark.parametrize("text", RISK_BESIDE_A_PAST)
+def test_present_risk_beside_a_past_is_caught_by_a_phrase(
     detector: CrisisDetector, nlp: Language, text: str
 ) -> None:
-    result = verdict(detector, nlp, text)
-    assert result.get(INTENT)["name"] == "faq"
-    assert result.get(CRISIS_DETECTION) is None
-    assert result.get(MENTIONS_SUICIDE) is True
-
-
-def test_this_year_or_a_year_to_come_is_not_the_past(
-    detector: CrisisDetector, nlp: Language
-) -> None:
-    year = date.today().year
-    for text in (f"In {year} I attempt suicide", f"in {year + 1} I kill myself"):
-        assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis", text
-
-
-def test_past_years_end_last_year() -> None:
-    years = past_years(date(2026, 12, 6))
-    assert (years[0], years[-1]) == ("1950", "2025")
-
-
-def test_a_message_full_of_dated_phrases_is_crisis_without_dating_each(
-    detector: CrisisDetector, nlp: Language
-) -> None:
-    text = "I attempted suicide years ago. " * (MAX_SPANS_DATED + 1)
-    assert verdict(detector, nlp, text).get(INTENT)["name"] == "crisis"
-    assert verdict(detector, nlp, text[:200]).get(INTENT)["name"] == "faq"
-
-
-GRIEF = "My brother died by suicide years ago. Do you have weekend hours?"
-
-
-def test_a_weak_classifier_reading_of_a_past_told_as_past_is_not_a_crisis(
-    detector: CrisisDetector, nlp: Language
-) -> None:
-    message = parsed(nlp, GRIEF, [("crisis", 0.38), ("faq", 0.3)])
+    message = parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)])
     result = run(detector, nlp, message)
-    assert result.get(INTENT)["name"] == "faq"
-    assert result.get(MENTIONS_SUICIDE) is True
-
-
-@pytest.mark.parametrize(
-    ("text", "crisis"),
-    [
-        (GRIEF, 0.45),  # a sure reading (the close call is 0.4 here)
-        (f"{GRIEF} I feel like following him now", 0.38),  # speaks of now
-        ("Do you have weekend hours? I can't do this", 0.38),  # no past
-    ],
-)
-def test_a_classifier_reading_stays_a_crisis_when_sure_or_about_now(
-    detector: CrisisDetector, nlp: Language, text: str, crisis: float
-) -> None:
-    message = parsed(nlp, text, [("crisis", crisis), ("faq", 0.3)])
-    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+    assert result.get(INTENT)["name"] == "crisis"
+    assert result.get(CRISIS_DETECTION)["source"] == "phrase"
