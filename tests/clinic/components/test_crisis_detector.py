@@ -351,16 +351,6 @@ RISK_SAID_IN_REAL_POSTS = [
 ]
 
 
-@pytest.mark.parametrize("text", RISK_SAID_IN_REAL_POSTS)
-def test_risk_said_in_real_posts_is_caught_by_a_phrase(
-    detector: CrisisDetector, nlp: Language, text: str
-) -> None:
-    message = parsed(nlp, text, [("out_of_scope", 0.7), ("crisis", 0.1)])
-    result = run(detector, nlp, message)
-    assert result.get(INTENT)["name"] == "crisis"
-    assert result.get(CRISIS_DETECTION)["source"] == "phrase"
-
-
 # Present risk beside a date, an age, a dose or a death of someone else: a review
 # of session 24 found each read as "over" by a wider context rule, since withdrawn.
 RISK_BESIDE_A_PAST = [
@@ -378,11 +368,11 @@ RISK_BESIDE_A_PAST = [
 ]
 
 
-@pytest.mark.parametrize("text", RISK_BESIDE_A_PAST)
-def test_present_risk_beside_a_past_is_caught_by_a_phrase(
+@pytest.mark.parametrize("text", RISK_SAID_IN_REAL_POSTS + RISK_BESIDE_A_PAST)
+def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
     detector: CrisisDetector, nlp: Language, text: str
 ) -> None:
-    message = parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)])
+    message = parsed(nlp, text, [("out_of_scope", 0.7), ("crisis", 0.1)])
     result = run(detector, nlp, message)
     assert result.get(INTENT)["name"] == "crisis"
     assert result.get(CRISIS_DETECTION)["source"] == "phrase"
