@@ -17,8 +17,9 @@ question is answered with the crisis line beneath it (``mentions_suicide``), and
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -114,25 +115,42 @@ def build_context_matcher(nlp: Language, phrases_file: Path) -> Matcher:
 Span = tuple[int, int]
 
 
-def overlaps(span: Span, others: list[Span]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in others)
+class Spans:
+    """Spans sorted by start, each with the furthest end reached so far, so
+    that "inside one of them" and "overlapping one of them" take a bisection
+    instead of a pass: a 64,000-character message can hold thousands of
+    context matches, and comparing each with each stalled the server."""
 
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        self._reach = list(accumulate((end for _, end in ordered), max))
 
-def within(span: Span, others: list[Span]) -> bool:
-    return any(start <= span[0] and span[1] <= end for start, end in others)
+    def _furthest_end_of_those_starting_before(self, index: int) -> int:
+        return self._reach[index - 1] if index else -1
+
+    def cover(self, span: Span) -> bool:
+        """One of the spans starts at or before ``span`` and ends at or after it."""
+        index = bisect_right(self._starts, span[0])
+        return self._furthest_end_of_those_starting_before(index) >= span[1]
+
+    def overlap(self, span: Span) -> bool:
+        """One of the spans shares at least one token with ``span``."""
+        index = bisect_left(self._starts, span[1])
+        return self._furthest_end_of_those_starting_before(index) > span[0]
 
 
 def says_risk_is_over(context: dict[str, list[Span]]) -> bool:
     """Risk that is over, and nothing about now ("now" in "safe now" is not)."""
-    now = [span for span in context[CURRENT] if not within(span, context[OVER])]
-    return bool(context[OVER]) and not now
+    over = Spans(context[OVER])
+    return bool(context[OVER]) and all(over.cover(span) for span in context[CURRENT])
 
 
 def speaks_of_now(context: dict[str, list[Span]]) -> bool:
     """Words about now outside what is over or denied: "I'm not suicidal
     now" still counts, since a denial of risk now is not trusted alone."""
-    settled = context[OVER] + context[NEGATED]
-    return any(not within(span, settled) for span in context[CURRENT])
+    settled = Spans(context[OVER] + context[NEGATED])
+    return any(not settled.cover(span) for span in context[CURRENT])
 
 
 def mentions_suicide(doc: Doc) -> bool:
@@ -352,12 +370,13 @@ class CrisisDetector(GraphComponent):
         matches: list[tuple[int, int, int]], figurative: list[Span], nlp: Language
     ) -> tuple[str, ...]:
         """Crisis phrase categories matched outside any figure of speech."""
+        excluded = Spans(figurative)
         return tuple(
             sorted(
                 {
                     nlp.vocab.strings[match_id]
                     for match_id, start, end in matches
-                    if not overlaps((start, end), figurative)
+                    if not excluded.overlap((start, end))
                 }
             )
         )

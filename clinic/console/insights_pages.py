@@ -12,20 +12,22 @@ import contextlib
 import csv
 import io
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from clinic.console.pages import ENGINE, render
+from clinic.console.pages import EDITOR, ENGINE, render
 from clinic.console.times import clinic_zone
 from clinic.insights.charts import horizontal_bars, paired_columns
 from clinic.insights.refresh import refresh
 from clinic.insights.report import Period, Report, build_report
-from clinic.insights.topic_names import topic_name
+from clinic.insights.topic_names import described_topics, topic_name
 from clinic.store.booking_requests import defused
 
 log = logging.getLogger(__name__)
@@ -70,16 +72,28 @@ def report_for(engine: Engine, query: Any) -> tuple[Report, str, bool]:
     return build_report(engine, period, zone), choice, current
 
 
+def staff_topic_names(root: Path) -> dict[str, str]:
+    """Names of the topics staff added; none (their keys in words) when the
+    content files cannot be read: the figures matter more than the names."""
+    try:
+        return described_topics(root)
+    except Exception:
+        log.warning("insights: content files unreadable for names", exc_info=True)
+        return {}
+
+
 @routes.get("/insights")
 async def insights_page(request: web.Request) -> web.Response:
     report, choice, current = await asyncio.to_thread(
         report_for, request.app[ENGINE], request.query
     )
+    described = await asyncio.to_thread(staff_topic_names, request.app[EDITOR].root)
     labels = [day.day.strftime("%a %d %b") for day in report.days]
     return render(
         request,
         "insights.html",
         report=report,
+        described=described,
         choice=choice,
         current=current,
         query=request.query_string,
@@ -90,7 +104,7 @@ async def insights_page(request: web.Request) -> web.Response:
             ("conversations", "visitor messages"),
         ),
         topics_chart=horizontal_bars(
-            [topic_name(topic.topic) for topic in report.topics[:12]],
+            [topic_name(topic.topic, described) for topic in report.topics[:12]],
             [topic.messages for topic in report.topics[:12]],
             "messages",
         ),
@@ -102,12 +116,13 @@ async def insights_page(request: web.Request) -> web.Response:
 @routes.get("/insights/{table}.csv")
 async def insights_csv(request: web.Request) -> web.Response:
     table = request.match_info["table"]
-    if table not in TABLES:
+    if table not in TABLES and table not in NAMED_TABLES:
         raise web.HTTPNotFound(text="no such table")
     report, _, _ = await asyncio.to_thread(
         report_for, request.app[ENGINE], request.query
     )
-    header, rows = TABLES[table](report)
+    described = await asyncio.to_thread(staff_topic_names, request.app[EDITOR].root)
+    header, rows = table_rows(table, report, described)
     name = f"insights-{table}-{report.period.first}-{report.period.last}.csv"
     return web.Response(
         text=csv_text(header, rows),
@@ -157,17 +172,18 @@ def days_table(report: Report) -> Rows:
     return ["day", "conversations", "visitor messages"], rows
 
 
-def topics_table(report: Report) -> Rows:
+def topics_table(report: Report, described: Mapping[str, str]) -> Rows:
     rows = [
-        [t.topic, topic_name(t.topic), t.messages, t.previous, t.change]
+        [t.topic, topic_name(t.topic, described), t.messages, t.previous, t.change]
         for t in report.topics
     ]
     return ["topic", "name", "messages", "previous period", "change"], rows
 
 
-def ratings_table(report: Report) -> Rows:
+def ratings_table(report: Report, described: Mapping[str, str]) -> Rows:
+    name = partial(topic_name, described=described)
     rows = [
-        [r.topic, topic_name(r.topic), r.answers, r.down, r.up, percent(r.down_share)]
+        [r.topic, name(r.topic), r.answers, r.down, r.up, percent(r.down_share)]
         for r in report.ratings
     ]
     header = ["topic", "name", "answers", "rated down", "rated up", "share rated down"]
@@ -215,16 +231,25 @@ def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
-TABLES: dict[str, Callable[[Report], Rows]] = {
-    "days": days_table,
+# The topic tables name topics staff added by their descriptions.
+NAMED_TABLES: dict[str, Callable[[Report, Mapping[str, str]], Rows]] = {
     "topics": topics_table,
     "ratings": ratings_table,
+}
+TABLES: dict[str, Callable[[Report], Rows]] = {
+    "days": days_table,
     "unrecognised": unrecognised_table,
     "funnel": funnel_table,
     "drop-off": drop_off_table,
     "handoffs": handoffs_table,
     "crisis": crisis_table,
 }
+
+
+def table_rows(table: str, report: Report, described: Mapping[str, str]) -> Rows:
+    if table in NAMED_TABLES:
+        return NAMED_TABLES[table](report, described)
+    return TABLES[table](report)
 
 
 # --- kept current ----------------------------------------------------------------

@@ -1,12 +1,18 @@
 """The names staff read for the assistant's labels (``faq/cost`` → "Cost and
 insurance"): Insights shows these, its CSV files both.
 
-A topic staff add in the console has no name here yet: it is shown as its key
-in words ("faq/travel_tips" → "Travel tips").
+A topic staff add in the console is named by the first part of what they wrote
+under "What it covers" (``described_topics``), or else by its key in words
+("faq/travel_tips" → "Travel tips").
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from clinic.content.topics import ContentRepository
 from clinic.intent_names import (
     BOOK_APPOINTMENT,
     CRISIS,
@@ -15,6 +21,7 @@ from clinic.intent_names import (
     INFORM,
     NLU_FALLBACK,
     OUT_OF_SCOPE,
+    topic_of,
 )
 
 TOPIC_NAMES = {
@@ -56,14 +63,43 @@ TOPIC_NAMES = {
 }
 
 
-def topic_name(label: str) -> str:
-    """The name for a label; ``out_of_scope/<kind>`` names its kind too."""
+def topic_name(label: str, described: Mapping[str, str] | None = None) -> str:
+    """The name for a label; ``out_of_scope/<kind>`` names its kind too;
+    ``described`` names the topics staff added (``described_topics``)."""
     if label in TOPIC_NAMES:
         return TOPIC_NAMES[label]
+    if described and label in described:
+        return described[label]
     if label.startswith(f"{OUT_OF_SCOPE}/"):
         kind = label.split("/", 1)[1]
         return f"{TOPIC_NAMES[OUT_OF_SCOPE]}: {in_words(kind).lower()}"
     return in_words(label.split("/", 1)[-1])
+
+
+def described_topics(root: Path) -> dict[str, str]:
+    """Names for the topics without one above, from their "What it covers"
+    description in the content files of the project at ``root``."""
+    names: dict[str, str] = {}
+    for topic in ContentRepository(root).topics():
+        label = topic_of(topic.name)
+        if label.startswith(f"{OUT_OF_SCOPE}/") or label in TOPIC_NAMES:
+            continue  # named above, or by its kind
+        if topic.description:
+            names.setdefault(label, name_from_description(topic.description))
+    return names
+
+
+NAME_CHARS = 60
+
+
+def name_from_description(description: str) -> str:
+    """The description up to its first colon, semicolon or full stop
+    ("parking and travel: where to park, ..." → "Parking and travel"), cut at a
+    word to fit a chart's label."""
+    first = re.split(r"[:;.]\s", description.strip() + " ", maxsplit=1)[0].strip()
+    if len(first) > NAME_CHARS:
+        first = first[:NAME_CHARS].rsplit(" ", 1)[0].rstrip(",") + "…"
+    return in_words(first)
 
 
 def in_words(key: str) -> str:

@@ -136,6 +136,10 @@ ADVERSARIAL = {
     "punctuation_run": "?" * (MAX_MESSAGE_CHARS - 1) + "x",
     "spaces_then_thanks": " " * (MAX_MESSAGE_CHARS - 2) + "!x",
     "address_characters": "a" * (MAX_MESSAGE_CHARS - 2) + "@x",
+    # thousands of "over" and "now" matches beside a crisis phrase: compared
+    # each with each, they took 1.4 s of the detector's time alone
+    "past_and_present_words": "back in now again " * (MAX_MESSAGE_CHARS // 18 - 2)
+    + "i want to die",
 }
 
 

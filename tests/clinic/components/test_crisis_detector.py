@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from clinic.components.crisis_detector import (
     MENTIONS_SUICIDE,
     RISK_IN_THE_PAST,
     CrisisDetector,
+    Span,
+    Spans,
     build_context_matcher,
     build_matcher,
 )
@@ -365,6 +368,11 @@ RISK_BESIDE_A_PAST = [
     "Three years since my husband died, I should just kill myself",
     "When I was 15 I tried to kill myself. I should have finished the job",
     "Years later and nothing has changed, I might as well kill myself",
+    # missed until session 25 (found by session 24's review): a death and the
+    # wish to follow, an attempt told by its date, a time set in stop words only
+    "My son died by suicide two years ago. I'm going to join him.",
+    "I attempted in 2019. I have a plan this time too.",
+    "At 3 I'm going to do it",
 ]
 
 
@@ -376,3 +384,47 @@ def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
     result = run(detector, nlp, message)
     assert result.get(INTENT)["name"] == "crisis"
     assert result.get(CRISIS_DETECTION)["source"] == "phrase"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife is starting ketamine, I want to join her for the first session",
+        "can my husband come? i want to join him at his appointment",
+        "At 3 I'm going to do the intake form",
+    ],
+)
+def test_joining_someone_or_a_time_for_a_task_is_not_a_crisis_phrase(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    result = run(detector, nlp, parsed(nlp, text, [("faq", 0.9), ("crisis", 0.05)]))
+    assert result.get(CRISIS_DETECTION) is None
+    assert result.get(INTENT)["name"] == "faq"
+
+
+def brute_force_cover(span: Span, spans: list[Span]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in spans)
+
+
+def brute_force_overlap(span: Span, spans: list[Span]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+def test_span_lookups_agree_with_comparing_each_with_each() -> None:
+    spans_of = random.Random(25)
+    for _ in range(300):
+        spans = [random_span(spans_of) for _ in range(spans_of.randint(0, 8))]
+        lookup = Spans(spans)
+        for start in range(0, 22):
+            for end in range(start + 1, 23):
+                assert lookup.cover((start, end)) == brute_force_cover(
+                    (start, end), spans
+                ), (spans, start, end)
+                assert lookup.overlap((start, end)) == brute_force_overlap(
+                    (start, end), spans
+                ), (spans, start, end)
+
+
+def random_span(spans_of: random.Random) -> Span:
+    start = spans_of.randint(0, 20)
+    return start, start + spans_of.randint(1, 5)
