@@ -20,14 +20,57 @@ inputs_hash() {
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12
 }
 
+# A copy of each trained model and of the sentence embeddings is kept for the
+# machine, outside the checkout, so that a fresh clone of the same inputs (CI's,
+# a second checkout) reuses them: both are keyed by hashes of what shapes them
+# (the model by inputs_hash, each embedding by its text and the encoder).
+# CLINIC_MACHINE_CACHE names another directory; set it empty to turn this off.
+machine_cache="${CLINIC_MACHINE_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/ketamine-clinic-assistant}"
+embeddings="${CLINIC_EMBEDDING_CACHE:-$(dirname "$RASA_CACHE_DIRECTORY")/sentence-embeddings.npz}"
+KEPT_MODELS=5
+
+# copy_into SOURCE TARGET: through a temporary file and a rename, so a reader
+# never sees half a file.
+copy_into() {
+  mkdir -p "$(dirname "$2")"
+  cp "$1" "$2.partial.$$" && mv -f "$2.partial.$$" "$2"
+}
+
+take_from_machine_cache() {
+  local kept="$machine_cache/models/$name.tar.gz"
+  [ -n "$machine_cache" ] && [ -f "$kept" ] && gzip -t "$kept" 2>/dev/null || return 1
+  copy_into "$kept" "$model"
+  # Retrainings from this checkout then encode only what changed.
+  if [ ! -f "$embeddings" ] && [ -f "$machine_cache/sentence-embeddings.npz" ]; then
+    copy_into "$machine_cache/sentence-embeddings.npz" "$embeddings"
+  fi
+}
+
+keep_in_machine_cache() {
+  [ -n "$machine_cache" ] || return 0
+  copy_into "$model" "$machine_cache/models/$name.tar.gz"
+  [ -f "$embeddings" ] && copy_into "$embeddings" "$machine_cache/sentence-embeddings.npz"
+  # shellcheck disable=SC2012  # names without spaces: model-<hash>.tar.gz
+  ls -t "$machine_cache/models/"*.tar.gz | tail -n +$((KEPT_MODELS + 1)) | xargs -r rm -f
+}
+
+keep_a_copy() {
+  [ -f "$machine_cache/models/$name.tar.gz" ] && return 0
+  keep_in_machine_cache 2>/dev/null || echo "train: could not keep a copy in $machine_cache" >&2
+}
+
 name="model-$(inputs_hash)"
 model="models/$name.tar.gz"
 if [ -f "$model" ]; then
   echo "train: data and config unchanged, reusing $model" >&2
+  keep_a_copy
+elif take_from_machine_cache; then
+  echo "train: data and config unchanged, reusing $model from $machine_cache" >&2
 else
   echo "train: training $model (data or config changed)" >&2
   start=$(date +%s)
   "$RASA" train --domain domain --fixed-model-name "$name" --out models --quiet >&2
   echo "train: trained in $(( $(date +%s) - start )) s" >&2
+  keep_a_copy
 fi
 echo "$model"
