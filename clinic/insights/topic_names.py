@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 
-from clinic.content.topics import ContentRepository
+from clinic.content.topics import DATA_DIR, DOMAIN_DIR, ContentRepository, yaml_files
 from clinic.intent_names import (
     BOOK_APPOINTMENT,
     CRISIS,
@@ -78,7 +79,23 @@ def topic_name(label: str, described: Mapping[str, str] | None = None) -> str:
 
 def described_topics(root: Path) -> dict[str, str]:
     """Names for the topics without one above, from their "What it covers"
-    description in the content files of the project at ``root``."""
+    description in the content files of the project at ``root``; read again
+    only when a content file changed (each Insights visit asks)."""
+    return dict(_described_topics(Path(root), _content_files_state(Path(root))))
+
+
+def _content_files_state(root: Path) -> tuple[tuple[str, int], ...]:
+    return tuple(
+        (str(path), path.stat().st_mtime_ns)
+        for directory in (DATA_DIR, DOMAIN_DIR)
+        for path in yaml_files(root / directory)
+    )
+
+
+@lru_cache(maxsize=4)
+def _described_topics(
+    root: Path, _state: tuple[tuple[str, int], ...]
+) -> dict[str, str]:
     names: dict[str, str] = {}
     for topic in ContentRepository(root).topics():
         label = topic_of(topic.name)

@@ -73,6 +73,7 @@ def test_a_topic_staff_added_is_named_by_what_it_covers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     upgrade(url)
     editor = ContentEditor(project, make_engine(url), git_commit=False)
+    assert described_topics(project) == {}  # read once, and kept until a file changes
     editor.add_faq_topic(
         "parking",
         "where to park at the clinic and whether parking is free.",
