@@ -25,7 +25,8 @@ inputs_hash() {
 # a second checkout) reuses them: both are keyed by hashes of what shapes them
 # (the model by inputs_hash, each embedding by its text and the encoder).
 # CLINIC_MACHINE_CACHE names another directory; set it empty to turn this off.
-machine_cache="${CLINIC_MACHINE_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/ketamine-clinic-assistant}"
+user_cache="${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}"
+machine_cache="${CLINIC_MACHINE_CACHE-${user_cache:+$user_cache/ketamine-clinic-assistant}}"
 embeddings="${CLINIC_EMBEDDING_CACHE:-$(dirname "$RASA_CACHE_DIRECTORY")/sentence-embeddings.npz}"
 KEPT_MODELS=5
 
