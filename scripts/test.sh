@@ -13,7 +13,7 @@ step() { printf '\n==> %s (at %d s)\n' "$*" "$((SECONDS - STARTED))"; }
 step "setup"
 bash scripts/setup.sh
 
-# With no arguments, pytest runs in two lanes on the two cores, each with its
+# With no arguments, pytest runs in three lanes on the two cores, each with its
 # own ports (harness/servers.py free_port), Redis database, fresh PostgreSQL
 # databases, SQLite files and results/ files:
 # - the long lane, from the end of the training on: fuzzing by volume, one
@@ -24,11 +24,16 @@ bash scripts/setup.sh
 #   that need no trained model (a quarter of its time; CLINIC_MODEL names no
 #   file there, so a test that needed the model after all fails instead of
 #   training a second one), then those that do.
+# - the waiting lane, from the end of the training on: the tests that mostly
+#   wait on clocks (idle sign-outs, rate-limit windows) with the CPU idle, so
+#   the rest does not wait for them (about 90 s).
 # test_retraining.py's two tests (each trains a model) are split between the
-# lanes: they do not depend on each other, and it evens the lanes out.
+# long lane and the rest: they do not depend on each other, and it evens them out.
 REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
+WAITING=(tests/clinic/console/test_idle_timeout.py tests/integration/test_address_limits.py)
 ignored=(--ignore=tests/integration/test_fuzz.py --ignore=tests/integration/test_cluster.py
-         --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED")
+         --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED"
+         "${WAITING[@]/#/--ignore=}")
 # The cluster first: its load runs for a fixed 3 minutes on about one core; the
 # fuzz, all CPU, last, when the other lane has finished and left both cores.
 LONG=(tests/integration/test_cluster.py tests/integration/test_replicas.py "$REFUSED"
@@ -74,6 +79,10 @@ if [ "$#" -eq 0 ]; then
   TEST_PORT_RANGE=26000-31999 TEST_REDIS_URL="${TEST_REDIS_URL_LONG:-redis://127.0.0.1:6379/2}" \
     "$VENV/bin/pytest" -p no:cacheprovider "${LONG[@]}" >results/pytest-long.log 2>&1 &
   long_pid=$!
+  step "pytest, the waiting lane: ${WAITING[*]} (log: results/pytest-waiting.log)"
+  TEST_PORT_RANGE=14000-19999 TEST_REDIS_URL="${TEST_REDIS_URL_WAITING:-redis://127.0.0.1:6379/3}" \
+    "$VENV/bin/pytest" -p no:cacheprovider "${WAITING[@]}" >results/pytest-waiting.log 2>&1 &
+  waiting_pid=$!
 fi
 
 step "conversation tests (tests/test_stories.yml, end to end: intents and actions)"
@@ -126,15 +135,19 @@ if [ "$first" -eq 0 ]; then tail -n 3 results/pytest-first.log; else cat results
 step "pytest, the rest: tests that need the model"
 TEST_PORT_RANGE=20000-25999 "$VENV/bin/pytest" -p no:cacheprovider --model-tests=with "${ignored[@]}"
 rest=$(pytest_status $? "the rest, with the model")
+wait "$waiting_pid"
+waiting=$(pytest_status $? "${WAITING[*]}")
 wait "$long_pid"
 long=$(pytest_status $? "${LONG[*]}")
 set -e
 echo
+echo "==> the waiting lane's pytest (results/pytest-waiting.log):"
+if [ "$waiting" -eq 0 ]; then tail -n 3 results/pytest-waiting.log; else cat results/pytest-waiting.log; fi
 echo "==> the long files' pytest (results/pytest-long.log):"
 cat results/pytest-long.log
 echo "make test: $((SECONDS - STARTED)) s"
-if [ "$first" -ne 0 ] || [ "$rest" -ne 0 ] || [ "$long" -ne 0 ]; then
+if [ "$first" -ne 0 ] || [ "$rest" -ne 0 ] || [ "$long" -ne 0 ] || [ "$waiting" -ne 0 ]; then
   echo "pytest failed: the rest exited $first (no model) and $rest (model)," \
-    "the long files $long" >&2
+    "the long files $long, the waiting lane $waiting" >&2
   exit 1
 fi
