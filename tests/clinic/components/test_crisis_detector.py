@@ -376,7 +376,17 @@ RISK_BESIDE_A_PAST = [
 ]
 
 
-@pytest.mark.parametrize("text", RISK_SAID_IN_REAL_POSTS + RISK_BESIDE_A_PAST)
+# Written in session 25 to look for misses: read as a question until then.
+RISK_ASKED_OR_DECIDED = [
+    "how many of my sertraline would be fatal",
+    "how much tylenol is deadly",
+    "does ketamine work fast? i dont have much time left, ive decided",
+]
+
+
+@pytest.mark.parametrize(
+    "text", RISK_SAID_IN_REAL_POSTS + RISK_BESIDE_A_PAST + RISK_ASKED_OR_DECIDED
+)
 def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
     detector: CrisisDetector, nlp: Language, text: str
 ) -> None:
@@ -392,6 +402,8 @@ def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
         "My wife is starting ketamine, I want to join her for the first session",
         "can my husband come? i want to join him at his appointment",
         "At 3 I'm going to do the intake form",
+        "i don't have much time left in my lunch break, how much is it?",
+        "how much lithium can i take with ketamine",
     ],
 )
 def test_joining_someone_or_a_time_for_a_task_is_not_a_crisis_phrase(
