@@ -381,6 +381,10 @@ RISK_ASKED_OR_DECIDED = [
     "how many of my sertraline would be fatal",
     "how much tylenol is deadly",
     "does ketamine work fast? i dont have much time left, ive decided",
+    "i've been researching methods",
+    "if ketamine doesnt work this is my last try",
+    "this is my last shot, if it fails im out",
+    "what's the most painless way",
 ]
 
 
@@ -404,6 +408,10 @@ def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
         "At 3 I'm going to do the intake form",
         "i don't have much time left in my lunch break, how much is it?",
         "how much lithium can i take with ketamine",
+        "what is the most painless way to get the iv in",
+        "this is my last chance to book before my trip",
+        "if the payment fails i'm going to call you",
+        "which research methods were used in the ketamine studies",
     ],
 )
 def test_joining_someone_or_a_time_for_a_task_is_not_a_crisis_phrase(
