@@ -47,6 +47,16 @@ BOOKING_OFFER_RESPONSE = "utter_offer_booking"
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 RESPONSE_PREFIX = "utter_"
 HOPES_NOT_SHARED = "(not shared)"
+# Not understood: a crisis the classifier and the phrases missed lands here
+# ("I'm going to do it"), so these replies carry the crisis line too.
+NOT_UNDERSTOOD_RESPONSES = frozenset(
+    {
+        "utter_clarify",
+        "utter_clarify_no_guess",
+        "utter_offer_person_after_misunderstanding",
+        "utter_default",
+    }
+)
 CRISIS_REMINDER = (
     "If you are in danger or thinking about suicide, please {crisis_line}, "
     "or call {emergency_number}."
@@ -202,7 +212,11 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             return with_crisis_data(response, self.settings.crisis)
         if utter_action.startswith(CRISIS_RESPONSE_PREFIX):
             return response
-        if in_crisis or self._mentions_suicide(tracker):
+        if (
+            in_crisis
+            or self._mentions_suicide(tracker)
+            or utter_action in NOT_UNDERSTOOD_RESPONSES
+        ):
             return with_crisis_reminder(response, values)
         if utter_action.startswith(FAQ_RESPONSE_PREFIX) and offers_booking(response):
             return self._with_booking_offer(response, slots, output_channel)

@@ -105,6 +105,16 @@ def test_informational_question_gets_the_faq_answer_and_a_pointer(
     assert "I'm really glad you told me" not in text, "not a crisis reply"
 
 
+@pytest.mark.parametrize("unclear", ["I'm going to do it", "weekdays"])
+def test_a_message_not_understood_is_answered_with_the_crisis_line(
+    assistant: Assistant, unclear: str
+) -> None:
+    """A crisis that the phrases and the classifier both miss lands here."""
+    text = all_text(assistant.send(new_visitor(), unclear))
+    assert "understood" in text or "follow" in text, text
+    assert "988" in text, "a reply to a message not understood ends with the line"
+
+
 def test_risk_that_is_over_gets_its_answer_the_crisis_line_and_no_flag(
     assistant: Assistant,
 ) -> None:
