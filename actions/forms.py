@@ -35,7 +35,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from clinic.booking.validators import Parsed, parse_consent
-from clinic.intent_names import CRISIS, HUMAN_HANDOFF, OUT_OF_SCOPE
+from clinic.intent_names import CLINIC_INFO, CRISIS, HUMAN_HANDOFF, OUT_OF_SCOPE
 from clinic.text_cleaning import remove_control_characters, strip_markup
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,9 @@ MAX_ANSWER_CHARS = 2000
 STOP_INTENTS = frozenset({"cancel", "goodbye"})
 STOP_CONFIDENCE = 0.5
 # Intents the dialogue rules answer in the middle of a form; the form then resumes.
-ASIDE_INTENTS = frozenset({"faq", OUT_OF_SCOPE, "help", "bot_challenge", HUMAN_HANDOFF})
+ASIDE_INTENTS = frozenset(
+    {"faq", OUT_OF_SCOPE, "help", "bot_challenge", HUMAN_HANDOFF, CLINIC_INFO}
+)
 ASIDE_CONFIDENCE = 0.6
 # Typed exactly, these always mean "stop", whatever the classifier thinks.
 STOP_WORDS = frozenset(

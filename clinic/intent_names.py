@@ -10,6 +10,7 @@ INFORM = "inform"  # an answer to a form's question: a name, a phone number, ...
 OUT_OF_SCOPE = "out_of_scope"  # and out_of_scope/<kind>, its answers
 HUMAN_HANDOFF = "human_handoff"
 BOOK_APPOINTMENT = "book_appointment"
+CLINIC_INFO = "clinic_info"  # where the clinic is, when it is open
 # Rasa's DEFAULT_NLU_FALLBACK_INTENT_NAME, spelled here for the code that does not
 # load Rasa (tests/clinic/test_intent_names.py holds them equal).
 NLU_FALLBACK = "nlu_fallback"

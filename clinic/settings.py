@@ -152,6 +152,17 @@ class ClinicSettings:
             sentence = f"For {self.name}'s current prices, please call {self.phone}."
         return f"{sentence} {self.payment_note}".strip()
 
+    def contact_details(self) -> str:
+        """Where, when and how to reach the clinic, from the facts configured."""
+        ways = [f"call {self.phone}" if self.phone else ""]
+        ways.append(f"email {self.email}" if self.email else "")
+        sentences = [
+            f"{self.name} is at {self.address}." if self.address else "",
+            f"We are open {self.hours}." if self.hours else "",
+            f"You can {' or '.join(filter(None, ways))}." if any(ways) else "",
+        ]
+        return " ".join(filter(None, sentences))
+
     def template_values(self) -> dict[str, str]:
         """Values for the ``{placeholders}`` in responses."""
         return {
@@ -163,6 +174,7 @@ class ClinicSettings:
             "contact_within": self.contact_within,
             "booking_url": self.booking_url,
             "cost_details": self.cost_details(),
+            "contact_details": self.contact_details(),
             "crisis_line": self.crisis.short,
             "crisis_resources": self.crisis.as_text(),
             "emergency_number": self.crisis.emergency,

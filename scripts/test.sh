@@ -16,8 +16,8 @@ bash scripts/setup.sh
 # With no arguments, pytest runs in three lanes on the two cores, each with its
 # own ports (harness/servers.py free_port), Redis database, fresh PostgreSQL
 # databases, SQLite files and results/ files:
-# - the long lane, from the end of the training on: fuzzing by volume, one
-#   retraining, the cluster under load and the replicas. The fuzz judges a
+# - the long lane, from the end of the training on: fuzzing by volume, the
+#   cluster under load and the replicas. The fuzz judges a
 #   hello's wait by the server's CPU, not the wall clock, so a busy machine does
 #   not fail it (docs/security.md).
 # - the rest, starting now, beside the checks and the training, with the tests
@@ -26,17 +26,21 @@ bash scripts/setup.sh
 #   training a second one), then those that do.
 # - the waiting lane, from the end of the training on: the tests that mostly
 #   wait on clocks (idle sign-outs, rate-limit windows) with the CPU idle, so
-#   the rest does not wait for them (about 90 s).
+#   the rest does not wait for them (about 90 s), then one of the two tests that
+#   train a model, on the CPU those waits left idle.
 # test_retraining.py's two tests (each trains a model) are split between the
-# long lane and the rest: they do not depend on each other, and it evens them out.
+# waiting lane and the rest: they do not depend on each other, and it evens the
+# lanes out (the long lane is the one the suite waits for).
 REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
-WAITING=(tests/clinic/console/test_idle_timeout.py tests/integration/test_address_limits.py)
+WAITING=(tests/clinic/console/test_idle_timeout.py tests/integration/test_address_limits.py
+         "$REFUSED")
 ignored=(--ignore=tests/integration/test_fuzz.py --ignore=tests/integration/test_cluster.py
          --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED"
-         "${WAITING[@]/#/--ignore=}")
+         --ignore=tests/clinic/console/test_idle_timeout.py
+         --ignore=tests/integration/test_address_limits.py)
 # The cluster first: its load runs for a fixed 3 minutes on about one core; the
 # fuzz, all CPU, last, when the other lane has finished and left both cores.
-LONG=(tests/integration/test_cluster.py tests/integration/test_replicas.py "$REFUSED"
+LONG=(tests/integration/test_cluster.py tests/integration/test_replicas.py
       tests/integration/test_fuzz.py)
 if [ "$#" -eq 0 ]; then
   step "pytest, tests that need no model, beside the checks and the training (log: results/pytest-first.log)"

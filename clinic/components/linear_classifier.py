@@ -43,7 +43,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import dump_obj_as_json_to_file, read_json_file
 from sklearn.pipeline import Pipeline
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from clinic.components.fast_scoring import MessageScorer
 from clinic.components.linear_model import (
@@ -65,6 +65,7 @@ from clinic.components.parse_result import (
 from clinic.components.sentence_encoder import SENTENCE_EMBEDDING
 from clinic.intent_names import topic_of
 from clinic.nlp.figurative import BEREAVEMENT_LEMMA, IDIOM_LEMMA
+from clinic.nlp.normalizer import READ_AS
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +87,13 @@ def normalised_text(doc: Doc) -> str:
 
     (Lemmas everywhere were measured too: more false crisis alarms.)
     """
-    return " ".join(
-        token.lemma_ if token.lemma_ in NEUTRAL_LEMMAS else token.norm_
-        for token in doc
-        if not token.is_space
-    )
+    return " ".join(classifier_word(token) for token in doc if not token.is_space)
+
+
+def classifier_word(token: Token) -> str:
+    if token.lemma_ in NEUTRAL_LEMMAS:
+        return token.lemma_
+    return token._.get(READ_AS) or token.norm_
 
 
 @DefaultV1Recipe.register(

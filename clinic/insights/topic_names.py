@@ -16,6 +16,7 @@ from pathlib import Path
 from clinic.content.topics import DATA_DIR, DOMAIN_DIR, ContentRepository, yaml_files
 from clinic.intent_names import (
     BOOK_APPOINTMENT,
+    CLINIC_INFO,
     CRISIS,
     END_HANDOFF,
     HUMAN_HANDOFF,
@@ -49,6 +50,7 @@ TOPIC_NAMES = {
     BOOK_APPOINTMENT: "Booking",
     HUMAN_HANDOFF: "Asked for a person",
     "help": "Asked what the assistant can do",
+    CLINIC_INFO: "Clinic address and hours",
     CRISIS: "Crisis",
     NLU_FALLBACK: "Not understood",
     "greet": "Greeting",

@@ -38,6 +38,9 @@ IS_CONTRACTION_HOSTS = frozenset(
     ]
 )
 KEY_WORDS_FILE = "key_words.json"
+# What the intent classifier reads for a token (``token._.read_as``), when it
+# differs from ``norm_``: see ``SpellingNormalizer.common_word_swapped``.
+READ_AS = "read_as"
 # A letter typed three or more times in a row.
 STRETCHED = re.compile(r"([a-z])\1{2,}")
 
@@ -78,6 +81,7 @@ class SpellingNormalizer:
             self.is_common_word(word)
             or word.lower() in self.key_words
             or bool(self.unstretched(word) or self.repair(word))
+            or bool(self.common_word_swapped(word.lower(), None))
         )
 
     def unstretched(self, word: str) -> str | None:
@@ -104,6 +108,20 @@ class SpellingNormalizer:
         )
         return match[0] if match else None
 
+    def common_word_swapped(self, word: str, repaired: str | None) -> str | None:
+        """The common word that two swapped letters make of an uncommon ``word``
+        ("thsi" → "this"), unless its key-word repair is a swap too: "waht" is
+        "what" with "h" and "a" swapped more likely than "want" with a wrong
+        letter. The crisis phrases still read the repair; only the classifier
+        reads this."""
+        if len(word) < 3 or self.is_common_word(word) or word in self.key_words:
+            return None
+        if repaired and is_swap(word, repaired):
+            return None
+        common = {swapped for swapped in swaps(word) if swapped in self.common_words}
+        # "hwo" could be "how" or "who": no guess.
+        return common.pop() if len(common) == 1 else None
+
     def _lemma_table(self) -> dict[str, str] | None:
         if "lemmatizer" not in self._nlp.pipe_names:
             return None
@@ -121,11 +139,17 @@ class SpellingNormalizer:
                 else None
             )
             word = repaired or base
-            lemma = (table.get(word, word) if table is not None else word).lower()
+            lemma = lemma_of(word, table)
             if lowered_is_s(token):
                 lemma = "be"
             if repaired:
                 token.lemma_ = lemma
+            swapped = (
+                self.common_word_swapped(token.lower_, repaired)
+                if token.is_alpha
+                else None
+            )
+            token._.set(READ_AS, lemma_of(swapped, table) if swapped else None)
             token.norm_ = lemma
         return doc
 
@@ -144,11 +168,32 @@ class SpellingNormalizer:
         return self
 
 
+def lemma_of(word: str, table: dict[str, str] | None) -> str:
+    return (table.get(word, word) if table is not None else word).lower()
+
+
+def swaps(word: str) -> list[str]:
+    """The words made by swapping two neighbouring letters of ``word``."""
+    return [
+        word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        for i in range(len(word) - 1)
+        if word[i] != word[i + 1]
+    ]
+
+
+def is_swap(word: str, other: str) -> bool:
+    return other in swaps(word)
+
+
 def lowered_is_s(token: Token) -> bool:
     """True for an "'s" that stands for "is" rather than a possessive."""
     if token.lower_ not in {"'s", "\u2019s"} or token.i == 0:
         return False
     return token.doc[token.i - 1].lower_ in IS_CONTRACTION_HOSTS
+
+
+if not Token.has_extension(READ_AS):
+    Token.set_extension(READ_AS, default=None)
 
 
 @Language.factory("clinic_normalizer")

@@ -73,6 +73,25 @@ def test_without_prices_visitors_are_told_to_call(tmp_path: Path) -> None:
     assert "call 555" in load_settings(clinic, RESOURCES).cost_details()
 
 
+def test_contact_details_say_where_when_and_how(tmp_path: Path) -> None:
+    clinic = write_clinic(
+        tmp_path,
+        "clinic: {name: Calm, phone: '555', hours: 'Mon to Fri, 9 to 5',"
+        " address: '1 Main St', email: 'hi@example.org'}\n",
+    )
+    assert load_settings(clinic, RESOURCES).contact_details() == (
+        "Calm is at 1 Main St. We are open Mon to Fri, 9 to 5."
+        " You can call 555 or email hi@example.org."
+    )
+
+
+def test_contact_details_leave_out_what_is_not_configured(tmp_path: Path) -> None:
+    clinic = write_clinic(tmp_path, "clinic: {name: Calm, phone: '555', hours: h}\n")
+    assert load_settings(clinic, RESOURCES).contact_details() == (
+        "We are open h. You can call 555."
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "complaint"),
     [

@@ -58,6 +58,21 @@ _NOT_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Words that are no part of anyone's first name, so a reply holding one is not a
+# name ("thanks thats helpful", "where is the clinic"). Words that are also
+# names somewhere ("Will", "Hope", "Can", "My", "An") are left out.
+_NOT_NAME_WORDS = frozenset(
+    {
+        "thats", "that's", "helpful", "great", "cool", "awesome", "perfect",
+        "is", "are", "was", "the", "your", "you", "it", "this", "that", "what",
+        "where", "when", "how", "why", "does", "not", "thanks", "thank",
+        "please", "info", "address", "hours", "clinic", "ketamine", "infusion",
+        "appointment", "book", "booking", "question", "questions", "know",
+        "want", "need", "about",
+    }
+)  # fmt: skip
+
+
 def _is_letter(ch: str) -> bool:
     """Letters and combining marks of any script (é, ễ, 李, Devanagari vowels)."""
     return unicodedata.category(ch)[0] in "LM"
@@ -109,6 +124,7 @@ def parse_first_name(text: str) -> Parsed:
         not name
         or "?" in trailing
         or {plain_words(raw), plain_words(name)} & _NOT_NAMES
+        or set(plain_words(name).split()) & _NOT_NAME_WORDS
     ):
         return reject(NAME_NOT_A_NAME)
     if len(name.split()) > MAX_NAME_WORDS or len(name) > MAX_NAME_CHARS:

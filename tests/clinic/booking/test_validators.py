@@ -100,6 +100,11 @@ def test_blank_answers_are_empty(parser, blank: str) -> None:
         ("Imogen", "Imogen"),
         ("Hiro", "Hiro"),
         ("Maria de los Angeles", "Maria de los Angeles"),
+        # Names that are also words.
+        ("Will", "Will"),
+        ("hope", "Hope"),
+        ("Can", "Can"),
+        ("My Linh", "My Linh"),
         # Decomposed accents, as some keyboards send them, are composed.
         ("Jose\u0301", "José"),
     ],
@@ -156,7 +161,7 @@ def test_lead_ins_and_trailing_chatter_are_dropped(answer: str, name: str) -> No
         ("it's 555-0143", NAME_LOOKS_LIKE_CONTACT),
         ("+44 20 7946 0958", NAME_LOOKS_LIKE_CONTACT),
         ("Maria de los Angeles Garcia", NAME_TOO_LONG),
-        ("I would like to book an appointment", NAME_TOO_LONG),
+        ("I would like to book an appointment", NAME_NOT_A_NAME),
         ("Bartholomew-Maximilian Wolfeschlegelstein", NAME_TOO_LONG),
         ("yes", NAME_NOT_A_NAME),
         ("No", NAME_NOT_A_NAME),
@@ -186,6 +191,10 @@ def test_lead_ins_and_trailing_chatter_are_dropped(answer: str, name: str) -> No
         ("...", NAME_NOT_A_NAME),
         ("😊", NAME_NOT_A_NAME),
         ("-", NAME_NOT_A_NAME),
+        ("thanks thats helpful", NAME_NOT_A_NAME),
+        ("ok cool", NAME_NOT_A_NAME),
+        ("where is the clinic", NAME_NOT_A_NAME),
+        ("I need to know the address", NAME_NOT_A_NAME),
     ],
 )
 def test_names_are_refused_with_the_reason(answer: str, error: str) -> None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from clinic.nlp.normalizer import allowed_edits
+from clinic.components.linear_classifier import normalised_text
+from clinic.nlp.normalizer import allowed_edits, swaps
 
 
 def norms(nlp: Language, text: str) -> list[str]:
@@ -42,6 +43,39 @@ def test_common_words_are_never_repaired(nlp: Language) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "phrases_read", "classifier_reads"),
+    [
+        # "waht" is one letter from "want" and two swapped letters from "what":
+        # the crisis phrases keep "want", the classifier reads the question.
+        (
+            "waht are the side efects",
+            "want be the side effect",
+            "what be the side effect",
+        ),
+        ("i waht to die", "i want to die", "i what to die"),
+        ("is thsi safe", "be thsi safe", "be this safe"),
+        ("how mcuh does it cost", "how mcuh doe it cost", "how much doe it cost"),
+        # The repair is a swap too: both read the key word.
+        ("wnat to die", "want to die", "want to die"),
+        ("kil myslef", "kill myself", "kill myself"),
+        # "hwo" is "how" or "who": no guess.
+        ("hwo long", "hwo long", "hwo long"),
+    ],
+)
+def test_a_swap_that_makes_a_common_word_is_read_so_by_the_classifier_only(
+    nlp: Language, text: str, phrases_read: str, classifier_reads: str
+) -> None:
+    doc = nlp(text)
+    assert " ".join(token.norm_ for token in doc) == phrases_read
+    assert normalised_text(doc) == classifier_reads
+
+
+def test_swaps_change_neighbouring_letters_only() -> None:
+    assert swaps("waht") == ["awht", "what", "wath"]
+    assert swaps("all") == ["lal"]
+
+
 def test_repaired_words_also_get_a_repaired_lemma(nlp: Language) -> None:
     doc = nlp("ketamene infussion")
     assert [token.lemma_ for token in doc] == ["ketamine", "infusion"]
@@ -69,3 +103,10 @@ def test_treatment_names_are_known_english_and_left_alone(
 
 def test_etc_is_not_mistaken_for_ect(nlp: Language) -> None:
     assert norms(nlp, "etc") == ["etc"]
+
+
+@pytest.mark.parametrize("word", ["whta", "thsi", "mcuh"])
+def test_a_common_word_with_two_letters_swapped_is_known_english(
+    nlp: Language, word: str
+) -> None:
+    assert nlp.get_pipe("clinic_normalizer").is_known_word(word)
