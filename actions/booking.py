@@ -214,11 +214,12 @@ def booking_request_from(tracker: Tracker) -> BookingRequest:
 
 
 def staff_notice(reference: str, request: BookingRequest) -> dict[str, Any]:
-    """What the staff channel is told: enough to act on, no contact details."""
+    """What the staff channel is told: enough to act on, no contact details and
+    no conversation id (whoever holds that could join the visitor's chat); staff
+    find the request in the console by its reference."""
     return {
         "type": "booking_request",
         "reference": reference,
-        "conversation_id": request.conversation_id,
         "first_name": request.first_name,
         "contact_kind": request.contact_kind,
         "preferred_days": request.preferred_days,

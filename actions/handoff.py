@@ -197,11 +197,11 @@ def ticket_from(tracker: Tracker) -> HandoffTicket:
 
 
 def staff_notice(reference: str, ticket: HandoffTicket) -> dict[str, Any]:
-    """What the staff channel is told: no contact details, no message text."""
+    """What the staff channel is told: no contact details, no message text, no
+    conversation id (staff find the ticket in the console by its reference)."""
     return {
         "type": "live_chat_request" if ticket.kind == "live" else "callback_request",
         "reference": reference,
-        "conversation_id": ticket.conversation_id,
         "first_name": ticket.first_name,
         "contact_kind": ticket.contact_kind,
         "reason": ticket.reason,

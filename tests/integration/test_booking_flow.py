@@ -71,6 +71,7 @@ def test_happy_path_stores_the_request_and_gives_a_reference(
     # Not "202" alone: a random conversation id can hold it (CI failed once so).
     digits = re.sub(r"\D", "", str(notice))
     assert PHONE_E164 not in str(notice) and "5550143" not in digits
+    assert visitor.sender not in str(notice), "no conversation id off-site"
     assert visitor.active_loop() is None
     assert visitor.slots()["booking_contact"] is None, "answers are not kept"
 

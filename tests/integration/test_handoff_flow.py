@@ -50,6 +50,7 @@ def test_a_call_back_request_is_stored_then_acknowledged(
     notice = staff_webhook.wait_for(lambda call: call.get("reference") == reference)
     assert notice["type"] == "callback_request" and notice["urgent"] is False
     assert EMAIL not in str(notice) and "insurance" not in str(notice)
+    assert visitor.sender not in str(notice), "no conversation id off-site"
 
 
 def test_no_to_a_call_back_stores_nothing(
