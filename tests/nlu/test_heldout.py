@@ -63,7 +63,8 @@ def test_every_contract_label_has_at_least_ten_messages(
             else example.label
         )
         counts[label] = counts.get(label, 0) + 1
-    assert {label for label, n in counts.items() if n >= 10} == CONTRACT_LABELS
+    # The project's own intents (clinic_info) may be measured too.
+    assert {label for label, n in counts.items() if n >= 10} >= CONTRACT_LABELS
 
 
 def test_accuracy_is_at_least_092(report: Report) -> None:
