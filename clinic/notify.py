@@ -128,6 +128,8 @@ class StaffNotifier:
         if insecure:
             logger.error("staff webhook not called: %s", insecure)
             return insecure
+        if not self.signing_secret:
+            warn_once_of_unsigned_payloads()
         delay = self.retry_delay_seconds
         for attempt in range(1, self.attempts + 1):
             error = await self._post_once(payload)
@@ -166,6 +168,22 @@ class StaffNotifier:
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             return f"webhook unreachable: {type(error).__name__}"
         return None
+
+
+_warned: set[str] = set()
+
+
+def warn_once_of_unsigned_payloads() -> None:
+    """An unsigned alert is still sent (a lost crisis alert costs more than a
+    forged one), but whoever deploys is told, once a process, that the receiver
+    cannot tell it from a forgery. The address is not logged: some carry a
+    token in their path."""
+    if "unsigned" not in _warned:
+        _warned.add("unsigned")
+        logger.warning(
+            "staff webhook payloads are sent unsigned: set STAFF_WEBHOOK_SECRET "
+            "and check X-Clinic-Signature where they arrive (docs/security.md)"
+        )
 
 
 def run_in_background(coroutine: Any) -> asyncio.Task[Any]:

@@ -12,13 +12,16 @@ from typing import Any
 
 
 class WebhookSink:
-    def __init__(self, failures: int = 0) -> None:
+    def __init__(self, failures: int = 0, redirect_to: str = "") -> None:
         self.received: list[dict[str, Any]] = []
         # What arrived, as sent: (headers, raw body) of every accepted call.
         self.raw: list[tuple[dict[str, str], bytes]] = []
         # Requests answered 503 (and not recorded) before the first one accepted.
         self.failures_left = failures
         self.refused = 0
+        # Answers every call with a 307 to this address instead (and records nothing).
+        self.redirect_to = redirect_to
+        self.redirected = 0
         self.url = ""
 
     def wait_for(self, predicate: Any, timeout: float = 15.0) -> dict[str, Any]:
@@ -34,15 +37,19 @@ class WebhookSink:
 
 
 @contextmanager
-def webhook_sink(failures: int = 0) -> Iterator[WebhookSink]:
-    sink = WebhookSink(failures)
+def webhook_sink(failures: int = 0, redirect_to: str = "") -> Iterator[WebhookSink]:
+    sink = WebhookSink(failures, redirect_to)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             body = json.loads(raw or b"{}")
-            if sink.failures_left > 0:
+            if sink.redirect_to:
+                sink.redirected += 1
+                self.send_response(307)
+                self.send_header("Location", sink.redirect_to)
+            elif sink.failures_left > 0:
                 sink.failures_left -= 1
                 sink.refused += 1
                 self.send_response(503)

@@ -34,14 +34,18 @@ bash scripts/setup.sh
 REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
 WAITING=(tests/clinic/console/test_idle_timeout.py tests/integration/test_address_limits.py
          "$REFUSED")
-ignored=(--ignore=tests/integration/test_fuzz.py --ignore=tests/integration/test_cluster.py
-         --ignore=tests/integration/test_replicas.py "--deselect=$REFUSED"
-         --ignore=tests/clinic/console/test_idle_timeout.py
-         --ignore=tests/integration/test_address_limits.py)
 # The cluster first: its load runs for a fixed 3 minutes on about one core; the
 # fuzz, all CPU, last, when the other lane has finished and left both cores.
 LONG=(tests/integration/test_cluster.py tests/integration/test_replicas.py
       tests/integration/test_fuzz.py)
+# The rest is everything else: what the two lanes run is left out of it.
+ignored=()
+for lane_test in "${LONG[@]}" "${WAITING[@]}"; do
+  case "$lane_test" in
+    *::*) ignored+=("--deselect=$lane_test") ;;
+    *) ignored+=("--ignore=$lane_test") ;;
+  esac
+done
 if [ "$#" -eq 0 ]; then
   step "pytest, tests that need no model, beside the checks and the training (log: results/pytest-first.log)"
   mkdir -p results

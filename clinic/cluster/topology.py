@@ -48,7 +48,13 @@ STOP_SECONDS = 20.0
 # answers once it is ready. deploy/ (compose, Kubernetes) names the same:
 # tests/clinic/cluster/test_deploy_files.py.
 DEFAULT_PORTS = {"rasa": 5005, "actions": 5055, "console": 5080, "site": 8080}
-HEALTH_PATHS = {"rasa": "/", "actions": "/health", "console": "/", "site": "/health"}
+# The console's is public (its "/" sends an unsigned-in probe to /login).
+HEALTH_PATHS = {
+    "rasa": "/",
+    "actions": "/health",
+    "console": "/healthz",
+    "site": "/health",
+}
 # What every service takes from the environment it is started with, beside
 # shared_environment's: the secrets (scripts/env.sh keeps them in var/).
 SECRETS = (

@@ -47,7 +47,11 @@ from clinic.console.pages import (
     template_environment,
 )
 from clinic.console.rasa_client import RasaClient, RasaUnavailable
-from clinic.console.request_errors import log_malformed_requests_in_one_line
+from clinic.console.request_errors import (
+    MAX_BODY_BYTES,
+    log_malformed_requests_in_one_line,
+    refuse_oversized_bodies,
+)
 from clinic.console.responses import ResponseTexts
 from clinic.console.security import (
     CSRF_FIELD,
@@ -428,9 +432,10 @@ def create_app(config: ConsoleConfig) -> web.Application:
     app = web.Application(
         middlewares=[
             make_security_headers(config.secure_cookies),
+            refuse_oversized_bodies,
             make_auth_middleware(engine, cookie, config.idle_timeout),
         ],
-        client_max_size=64 * 1024,
+        client_max_size=MAX_BODY_BYTES,
     )
     rasa = RasaClient(config.rasa_url, config.rasa_token)
     app[CONFIG], app[ENGINE], app[RASA] = config, engine, rasa

@@ -90,3 +90,36 @@ async def test_plain_http_goes_only_to_this_machine() -> None:
         assert error == "the staff webhook must be an https:// address", url
     assert notify.insecure_url_problem("https://hooks.example.org/x") is None
     assert notify.insecure_url_problem("http://127.0.0.1:9000/x") is None
+
+
+async def test_a_redirect_is_not_followed() -> None:
+    # A crisis payload must not be re-sent to wherever a redirect points.
+    with (
+        webhook_sink() as elsewhere,
+        webhook_sink(redirect_to=elsewhere.url) as sink,
+    ):
+        error = await StaffNotifier(sink.url, attempts=1).send({"n": 1})
+    assert error == "webhook answered HTTP 307"
+    assert sink.redirected == 1
+    assert elsewhere.received == []
+
+
+async def test_unsigned_payloads_are_sent_and_warned_of_once(
+    caplog, monkeypatch
+) -> None:
+    monkeypatch.setattr(notify, "_warned", set())
+    with webhook_sink() as sink, caplog.at_level("WARNING", logger=notify.__name__):
+        for n in (1, 2):
+            assert await StaffNotifier(sink.url).send({"n": n}) is None
+    assert sink.received == [{"n": 1}, {"n": 2}]
+    assert "X-Clinic-Signature" not in sink.raw[0][0]
+    warnings = [r.getMessage() for r in caplog.records if "unsigned" in r.getMessage()]
+    assert len(warnings) == 1 and "STAFF_WEBHOOK_SECRET" in warnings[0]
+    assert sink.url not in warnings[0]
+
+
+async def test_signed_payloads_give_no_warning(caplog, monkeypatch) -> None:
+    monkeypatch.setattr(notify, "_warned", set())
+    with webhook_sink() as sink, caplog.at_level("WARNING", logger=notify.__name__):
+        await StaffNotifier(sink.url, signing_secret="s3cret").send({"n": 1})
+    assert not [r for r in caplog.records if "unsigned" in r.getMessage()]

@@ -138,3 +138,16 @@ def test_a_token_starting_with_a_dash_reaches_rasa_whole() -> None:
     command = rasa_server_command(Path("model.tar.gz"), 5005, "-p1xyz")
     arguments = create_argument_parser().parse_args(command[command.index("run") :])
     assert arguments.auth_token == "-p1xyz"
+
+
+def test_compose_keeps_the_crisis_spool_on_a_volume_rasa_and_console_share() -> None:
+    # Flags kept aside while the database is down must outlive a recreated
+    # container, and the console's crisis page must see every replica's.
+    compose = yaml.safe_load((DEPLOY / "compose.yml").read_text(encoding="utf-8"))
+    spool = Path(compose["x-clinic"]["environment"]["CRISIS_SPOOL_PATH"])
+    for role in ("rasa", "console"):
+        mounts = (v.split(":", 1) for v in compose["services"][role]["volumes"])
+        by_target = {target: source for source, target in mounts}
+        assert by_target.get(str(spool.parent)) in compose["volumes"], role
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert f"mkdir -p {spool.parent}" in dockerfile

@@ -121,7 +121,7 @@ def test_a_disabled_account_cannot_sign_in_and_is_signed_out(
 ) -> None:
     gone = StaffMember(console)
     assert gone.sign_in("gone", PASSWORD).status_code == 302
-    disable(console, "gone")
+    accounts(console, "disable", "gone")
     assert gone.http.get(f"{console.url}/tickets", timeout=10).status_code == 401
     assert StaffMember(console).sign_in("gone", PASSWORD).status_code == 401
 
@@ -170,12 +170,13 @@ def test_signing_out_ends_the_session(console: Console) -> None:
     assert dana.http.get(f"{console.url}/tickets", timeout=10).status_code == 401
 
 
-@pytest.mark.parametrize("ending", ["sign_out", "disable"])
+@pytest.mark.parametrize("ending", ["sign_out", "disable", "new_password"])
 def test_an_open_live_view_closes_when_its_session_ends(
     console: Console, ending: str
 ) -> None:
-    """Signing out elsewhere, or an admin disabling the account, stops the
-    stream of crisis messages at once (within a few seconds)."""
+    """Signing out elsewhere, an admin disabling the account, or a new password
+    (every session of the account ends) stops the stream of crisis messages at
+    once (within a few seconds)."""
     username = f"live{ending.replace('_', '')}"
     create_staff_account(console.database_url, username, "Live", PASSWORD)
     staff = StaffMember(console)
@@ -185,13 +186,19 @@ def test_an_open_live_view_closes_when_its_session_ends(
         assert any(line.startswith("data: ") for line in lines if line)
         if ending == "sign_out":
             assert staff.post("/logout").status_code == 302
+        elif ending == "disable":
+            accounts(console, "disable", username)
         else:
-            disable(console, username)
+            accounts(console, "password", username, "--password-stdin", stdin=NEW)
         rest = [line for line in lines if line]  # ends when the server closes it
     assert rest[-2:] == ["event: signed_out", "data: {}"]
 
 
-def disable(console: Console, username: str) -> None:
+NEW = "a different long staff password"
+
+
+def accounts(console: Console, *arguments: str, stdin: str = "") -> None:
+    """The administrators' command line (clinic.console.accounts)."""
     subprocess.run(
         [
             str(VENV_BIN / "python"),
@@ -199,9 +206,10 @@ def disable(console: Console, username: str) -> None:
             "clinic.console.accounts",
             "--database-url",
             console.database_url,
-            "disable",
-            username,
+            *arguments,
         ],
+        input=stdin + "\n",
+        text=True,
         check=True,
         capture_output=True,
         cwd=PROJECT_ROOT,

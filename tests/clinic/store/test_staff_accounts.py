@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
 from clinic.store.models import staff_sessions
@@ -173,6 +173,30 @@ def test_activity_does_not_outlast_the_session_lifetime(engine: Engine) -> None:
         time.sleep(1)
         used.append(session_for(engine, token, IDLE) is not None)
     assert used[:2] == [True, True] and used[-1] is False
+
+
+def test_expired_session_rows_are_deleted_when_someone_signs_in(
+    engine: Engine,
+) -> None:
+    # A session's row holds its token's hash and CSRF token: once it can sign
+    # nobody in, it is not kept (issue 24, retention).
+    dana = create_account(engine, "dana", "Dana", PASSWORD, "staff")
+    robin = create_account(engine, "robin", "Robin", PASSWORD, "staff")
+    expired, _ = start_session(engine, dana, IDLE)
+    current, _ = start_session(engine, dana)
+    time.sleep(IDLE.total_seconds() + 0.5)
+    assert session_rows(engine) == 2
+    start_session(engine, robin)
+    assert session_rows(engine) == 2  # robin's new one and dana's current one
+    assert session_for(engine, expired, IDLE) is None
+    assert session_for(engine, current) is not None
+
+
+def session_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(
+            select(func.count()).select_from(staff_sessions)
+        ).scalar_one()
 
 
 def test_a_new_password_is_checked_against_common_ones(engine: Engine) -> None:
