@@ -425,7 +425,7 @@ def over_the_consoles_limits(
         body = urlencode({**data, "csrf_token": admin.csrf})
         return len(body.encode()) > MAX_BODY_BYTES
     url = f"{path}?{urlencode(data)}" if data else path
-    return len(url) > MAX_REQUEST_LINE
+    return len(f"GET {url} HTTP/1.1") > MAX_REQUEST_LINE
 
 
 def refused_by_closing(admin: StaffMember) -> None:
