@@ -151,3 +151,16 @@ def test_compose_keeps_the_crisis_spool_on_a_volume_rasa_and_console_share() -> 
         assert by_target.get(str(spool.parent)) in compose["volumes"], role
     dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert f"mkdir -p {spool.parent}" in dockerfile
+
+
+def test_each_kubernetes_rasa_pod_keeps_its_crisis_spool_across_restarts() -> None:
+    [config] = [doc for doc in kubernetes() if doc["kind"] == "ConfigMap"]
+    spool = Path(config["data"]["CRISIS_SPOOL_PATH"])
+    mounts = {m["mountPath"]: m["name"] for m in deployment("rasa")["volumeMounts"]}
+    [pod] = [
+        doc
+        for doc in kubernetes()
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "rasa"
+    ]
+    volumes = {v["name"]: v for v in pod["spec"]["template"]["spec"]["volumes"]}
+    assert "emptyDir" in volumes[mounts[str(spool.parent)]]
