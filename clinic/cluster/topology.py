@@ -48,7 +48,7 @@ STOP_SECONDS = 20.0
 # answers once it is ready. deploy/ (compose, Kubernetes) names the same:
 # tests/clinic/cluster/test_deploy_files.py.
 DEFAULT_PORTS = {"rasa": 5005, "actions": 5055, "console": 5080, "site": 8080}
-# The console's is public (its "/" sends an unsigned-in probe to /login).
+# The console's is public: its "/" redirects a probe, never signed in, to /login.
 HEALTH_PATHS = {
     "rasa": "/",
     "actions": "/health",
