@@ -170,20 +170,16 @@ class StaffNotifier:
         return None
 
 
-_warned: set[str] = set()
-
-
+@lru_cache(maxsize=1)  # once a process
 def warn_once_of_unsigned_payloads() -> None:
     """An unsigned alert is still sent (a lost crisis alert costs more than a
     forged one), but whoever deploys is told, once a process, that the receiver
     cannot tell it from a forgery. The address is not logged: some carry a
     token in their path."""
-    if "unsigned" not in _warned:
-        _warned.add("unsigned")
-        logger.warning(
-            "staff webhook payloads are sent unsigned: set STAFF_WEBHOOK_SECRET "
-            "and check X-Clinic-Signature where they arrive (docs/security.md)"
-        )
+    logger.warning(
+        "staff webhook payloads are sent unsigned: set STAFF_WEBHOOK_SECRET "
+        "and check X-Clinic-Signature where they arrive (docs/security.md)"
+    )
 
 
 def run_in_background(coroutine: Any) -> asyncio.Task[Any]:

@@ -104,10 +104,8 @@ async def test_a_redirect_is_not_followed() -> None:
     assert elsewhere.received == []
 
 
-async def test_unsigned_payloads_are_sent_and_warned_of_once(
-    caplog, monkeypatch
-) -> None:
-    monkeypatch.setattr(notify, "_warned", set())
+async def test_unsigned_payloads_are_sent_and_warned_of_once(caplog) -> None:
+    notify.warn_once_of_unsigned_payloads.cache_clear()
     with webhook_sink() as sink, caplog.at_level("WARNING", logger=notify.__name__):
         for n in (1, 2):
             assert await StaffNotifier(sink.url).send({"n": n}) is None
@@ -118,8 +116,8 @@ async def test_unsigned_payloads_are_sent_and_warned_of_once(
     assert sink.url not in warnings[0]
 
 
-async def test_signed_payloads_give_no_warning(caplog, monkeypatch) -> None:
-    monkeypatch.setattr(notify, "_warned", set())
+async def test_signed_payloads_give_no_warning(caplog) -> None:
+    notify.warn_once_of_unsigned_payloads.cache_clear()
     with webhook_sink() as sink, caplog.at_level("WARNING", logger=notify.__name__):
         await StaffNotifier(sink.url, signing_secret="s3cret").send({"n": 1})
     assert not [r for r in caplog.records if "unsigned" in r.getMessage()]

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -397,10 +397,10 @@ def test_console_forms(
     started = time.monotonic()
     try:
         response = send_console_form(admin, method, path, data)
-    except requests.Timeout:
+    except requests.Timeout:  # ConnectTimeout is a ConnectionError too
         raise
-    except requests.ConnectionError:
-        if not over_the_consoles_limits(admin, method, path, data):
+    except requests.ConnectionError as error:
+        if not over_the_consoles_limits(error.request):
             raise
         refused_by_closing(admin)
         return
@@ -417,15 +417,13 @@ def send_console_form(
     return admin.http.get(console_url(admin.console, path), params=data, timeout=30)
 
 
-def over_the_consoles_limits(
-    admin: StaffMember, method: str, path: str, data: dict[str, str]
-) -> bool:
-    """A body over MAX_BODY_BYTES, or a request line over aiohttp's limit."""
-    if method == "post":
-        body = urlencode({**data, "csrf_token": admin.csrf})
-        return len(body.encode()) > MAX_BODY_BYTES
-    url = f"{path}?{urlencode(data)}" if data else path
-    return len(f"GET {url} HTTP/1.1") > MAX_REQUEST_LINE
+def over_the_consoles_limits(sent: requests.PreparedRequest) -> bool:
+    """A body over MAX_BODY_BYTES, or a request line over aiohttp's limit, as
+    requests encoded them."""
+    body = sent.body or b""
+    size = len(body.encode() if isinstance(body, str) else body)
+    line = f"{sent.method} {sent.path_url} HTTP/1.1"
+    return size > MAX_BODY_BYTES or len(line) > MAX_REQUEST_LINE
 
 
 def refused_by_closing(admin: StaffMember) -> None:

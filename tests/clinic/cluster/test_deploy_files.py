@@ -38,13 +38,17 @@ def kubernetes() -> list[dict[str, Any]]:
     return [doc for doc in yaml.safe_load_all(text) if doc]
 
 
-def deployment(role: str) -> dict[str, Any]:
+def pod_spec(role: str) -> dict[str, Any]:
     [found] = [
         doc
         for doc in kubernetes()
         if doc["kind"] == "Deployment" and doc["metadata"]["name"] == role
     ]
-    [container] = found["spec"]["template"]["spec"]["containers"]
+    return found["spec"]["template"]["spec"]
+
+
+def deployment(role: str) -> dict[str, Any]:
+    [container] = pod_spec(role)["containers"]
     return container
 
 
@@ -157,10 +161,5 @@ def test_each_kubernetes_rasa_pod_keeps_its_crisis_spool_across_restarts() -> No
     [config] = [doc for doc in kubernetes() if doc["kind"] == "ConfigMap"]
     spool = Path(config["data"]["CRISIS_SPOOL_PATH"])
     mounts = {m["mountPath"]: m["name"] for m in deployment("rasa")["volumeMounts"]}
-    [pod] = [
-        doc
-        for doc in kubernetes()
-        if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "rasa"
-    ]
-    volumes = {v["name"]: v for v in pod["spec"]["template"]["spec"]["volumes"]}
+    volumes = {v["name"]: v for v in pod_spec("rasa")["volumes"]}
     assert "emptyDir" in volumes[mounts[str(spool.parent)]]
