@@ -48,13 +48,15 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
 
 # Phrases that put a crisis phrase's words in context (the "context:" section):
 # figurative speech ("shooting myself in the foot"), risk that is over ("years
-# ago", "went away"), risk that is now ("tonight", "again") and risk denied ("I
-# have never been suicidal").
-FIGURATIVE, OVER, CURRENT, NEGATED = CONTEXT_KINDS = (
+# ago", "went away"), risk that is now ("tonight", "again"), risk denied ("I
+# have never been suicidal") and the words of risk content ("die", "pills")
+# without which the classifier's weak crisis reading does not count.
+FIGURATIVE, OVER, CURRENT, NEGATED, RISK = CONTEXT_KINDS = (
     "figurative",
     "over",
     "current",
     "negated",
+    "risk",
 )
 
 

@@ -170,6 +170,35 @@ def test_a_top_crisis_reading_counts_even_below_the_close_call_level(
     assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The paperwork is going to be the death of me",
+        "There's a dead zone in your parking garage so I couldn't call",
+    ],
+)
+def test_a_crisis_reading_whose_only_risk_is_a_figure_of_speech_is_not_a_crisis(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    message = parsed(nlp, text, [("crisis", 0.79), ("out_of_scope", 0.1)])
+    assert run(detector, nlp, message).get(CRISIS_DETECTION) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've picked a date. It's Friday.",
+        "i think tonight is the night i finally do it",
+        "The paperwork is going to be the death of me. I want to die",
+    ],
+)
+def test_a_crisis_reading_counts_without_a_word_of_risk_or_with_one_said_plainly(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    message = parsed(nlp, text, [("crisis", 0.39), ("out_of_scope", 0.3)])
+    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+
+
 def test_a_top_crisis_reading_below_the_floor_is_not_the_classifiers_word(
     nlp: Language,
 ) -> None:
@@ -317,7 +346,7 @@ def test_a_figure_of_speech_is_not_a_crisis_phrase(
 
 def test_every_context_phrase_compiles(nlp: Language) -> None:
     kinds = {phrase.category for phrase in read_context_phrases(PHRASES)}
-    assert kinds == {"figurative", "over", "current", "negated"}
+    assert kinds == {"figurative", "over", "current", "negated", "risk"}
     assert len(build_context_matcher(nlp, PHRASES)) == len(kinds)
 
 
@@ -354,6 +383,30 @@ RISK_SAID_IN_REAL_POSTS = [
 ]
 
 
+# Real posts (crisis.yml, training part) that a cross-validation over the
+# training part's sites found missed when the classifier had not seen them
+# (session 28): phrases added for the general wording of each.
+RISK_MISSED_IN_CROSS_VALIDATION = [
+    "There is no trauma that caused this, no single reason that can be fixed, not"
+    " even really a desire to die. It’s just nothingness. My loved one has serious"
+    " depression, and being in this world feels like a burden. They would prefer"
+    " not to exist.",
+    "When confronted with hard issues he tells me he routinely hopes he’ll get hit"
+    " and killed by a semi on his way to/from work.",
+    "There are so many other issues right now, with our marriage and with him, but"
+    " I’m afraid that one day I will wake up to find he actually went through with"
+    " it.",
+    "My roommate recently informed me that on multiple occasions, I threatened to"
+    " “take Tylenol next time and wait to die so I don’t have to deal with any of"
+    " you.”",
+    "For a person who thinks about death and dying every single day, it's probably"
+    " not the right drug.",
+    "he even told her that it would be better if he killed himself.",
+    # written with them: a decision to die said as an aside
+    "can ketamine help when you've already decided to die? because I have",
+]
+
+
 # Present risk beside a date, an age, a dose or a death of someone else: a review
 # of session 24 found each read as "over" by a wider context rule, since withdrawn.
 RISK_BESIDE_A_PAST = [
@@ -366,6 +419,9 @@ RISK_BESIDE_A_PAST = [
     "I just took 2000mg of seroquel",
     "at 11 i took 20 xanax",
     "Three years since my husband died, I should just kill myself",
+    # "for a year now" was read as over ("stable for a year now") until session 28
+    "So I'm suicidal. I have been for almost a year now. However, it's passive.",
+    "I have wanted to kill myself for years now",
     "When I was 15 I tried to kill myself. I should have finished the job",
     "Years later and nothing has changed, I might as well kill myself",
     # missed until session 25 (found by session 24's review): a death and the
@@ -389,7 +445,11 @@ RISK_ASKED_OR_DECIDED = [
 
 
 @pytest.mark.parametrize(
-    "text", RISK_SAID_IN_REAL_POSTS + RISK_BESIDE_A_PAST + RISK_ASKED_OR_DECIDED
+    "text",
+    RISK_SAID_IN_REAL_POSTS
+    + RISK_MISSED_IN_CROSS_VALIDATION
+    + RISK_BESIDE_A_PAST
+    + RISK_ASKED_OR_DECIDED,
 )
 def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
     detector: CrisisDetector, nlp: Language, text: str
@@ -412,6 +472,8 @@ def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
         "this is my last chance to book before my trip",
         "if the payment fails i'm going to call you",
         "which research methods were used in the ketamine studies",
+        "Why does one decide to die by suicide?",
+        "I went through with the infusion in the end",
     ],
 )
 def test_joining_someone_or_a_time_for_a_task_is_not_a_crisis_phrase(
