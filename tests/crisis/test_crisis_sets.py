@@ -112,9 +112,10 @@ def test_risk_that_is_over_is_answered_with_the_crisis_line(
 
 # The validation sets written later (docs/safety.md): the retraining gate reads
 # them too (clinic/training/figures.py); here the shipped model is held to them.
-# Their false alarms are held where they stand (fresh 2 of 99, unseen 8 of 84;
-# docs/nlu.md): the target is 2% on each, not met yet, and they must not grow.
-LATER_SETS = {"fresh": 2, "unseen": 8}
+# Their false alarms are held where they stand (fresh 0 of 99, unseen 6 of 84
+# since session 28; docs/nlu.md): the target is 2% on each, not met yet on the
+# unseen set, and they must not grow.
+LATER_SETS = {"fresh": 0, "unseen": 6}
 
 
 @pytest.mark.parametrize("name", sorted(LATER_SETS))

@@ -33,7 +33,7 @@ FAQ_TOPICS = {label for label in CONTRACT_LABELS if label.startswith("faq/")}
 MIN_HELDOUT = 150
 MIN_PER_TOPIC = 4
 # Floors: what the shipped model reaches (docs/nlu.md: 0.80, 0.74, 0.73 and
-# 6/43), a little below it; the issue's targets (0.92 topics, 0.85 answers,
+# 7/43), a little below it; the issue's targets (0.92 topics, 0.85 answers,
 # 0.92 out of scope, 2% false alarms) are not reached yet. Session 28's 71 new
 # real training items moved the held-out figures by two or three items each
 # way down (answers 111 -> 109 of 148); they were kept, because a
@@ -43,7 +43,7 @@ MIN_PER_TOPIC = 4
 MIN_TOPIC_ACCURACY = 0.79
 MIN_ANSWER_ACCURACY = 0.72
 MIN_OUT_OF_SCOPE_RECALL = 0.68
-MAX_FALSE_ALARM_RATE = 0.25
+MAX_FALSE_ALARM_RATE = 0.2
 
 
 @pytest.fixture(scope="module")
