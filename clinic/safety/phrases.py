@@ -49,8 +49,9 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
 # Phrases that put a crisis phrase's words in context (the "context:" section):
 # figurative speech ("shooting myself in the foot"), risk that is over ("years
 # ago", "went away"), risk that is now ("tonight", "again"), risk denied ("I
-# have never been suicidal") and the words of risk content ("die", "pills")
-# without which the classifier's weak crisis reading does not count.
+# have never been suicidal") and words of risk ("die", "pills"): when every one
+# in a message is inside a figure of speech, the classifier's crisis reading
+# rests on the idiom and does not count.
 FIGURATIVE, OVER, CURRENT, NEGATED, RISK = CONTEXT_KINDS = (
     "figurative",
     "over",
