@@ -159,18 +159,17 @@ def fit_predict(
 def best_answers_within(
     topics: np.ndarray, probabilities: np.ndarray, answers: Any
 ) -> np.ndarray:
-    """Each message's best answer of its predicted topic, as the shipped
-    parse result chooses it (clinic/components/parse_result.py); the answer
-    model's overall best may belong to another topic."""
-    from clinic.intent_names import topic_of
+    """Each message's best answer of its predicted topic, chosen by the shipped
+    parse result's own grouping (``answers_within_topics``); the answer model's
+    overall best may belong to another topic."""
+    from clinic.components.parse_result import answers_within_topics
 
-    keys = answers.classes_
-    key_topics = np.array([topic_of(str(key)) for key in keys])
+    keys = [str(key) for key in answers.classes_]
     chosen = answers.classes_[probabilities.argmax(1)].astype(object)
     for i, topic in enumerate(topics):
-        within = np.flatnonzero(key_topics == topic)
-        if within.size:
-            chosen[i] = keys[within[probabilities[i, within].argmax()]]
+        within = answers_within_topics(keys, probabilities[i])
+        if topic in within:
+            chosen[i] = within[topic][0][0]
     return chosen
 
 
