@@ -31,6 +31,9 @@ QUESTIONS_FILE = "questions.yml"
 CRISIS_FILE = "crisis.yml"
 TRAINING_FILE = ROOT / "data" / "real" / "visitors.yml"
 TRAIN, HELDOUT = "train", "heldout"
+# The training file's intent metadata: the classifier weighs these examples by
+# its source_weights (config.yml).
+SOURCE = "real_visitors"
 CRISIS_SET = "crisis"
 
 
@@ -119,7 +122,8 @@ def training_yaml(messages: Iterable[RealMessage], known: set[str]) -> str:
         "nlu:",
     ]
     for intent in sorted(by_intent):
-        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"- intent: {intent}", "  metadata:", f"    source: {SOURCE}"]
+        lines += ["  examples: |"]
         lines += [f"    - {text}" for text in by_intent[intent]]
     return "\n".join(lines) + "\n"
 

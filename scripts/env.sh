@@ -17,9 +17,10 @@ export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export SITE_PORT="${SITE_PORT:-8080}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 # var/ holds the database, the API token, logs and kept-aside crisis flags: the
-# service's user only (files created inside inherit nothing wider).
+# service's user only, and so is everything in it (an earlier version left its
+# database and logs world-readable; run.sh creates new ones 0600).
 mkdir -p "$PROJECT_ROOT/var"
-chmod 700 "$PROJECT_ROOT/var"
+chmod -R go-rwx "$PROJECT_ROOT/var"
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PROJECT_ROOT/var/clinic.db}"
 export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
 # libpq's own setting, read by every PostgreSQL connection (tracker store, the

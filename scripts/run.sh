@@ -12,6 +12,8 @@ bash scripts/setup.sh
 # after a restart; otherwise the model for the current data and config.
 MODEL="$("$PY" -m clinic.training live-model 2>/dev/null || bash scripts/train.sh)"
 
+# The services' logs and database files: the service's user only (0600).
+umask 077
 mkdir -p var/log
 # Every process started in the background below is stopped with the assistant.
 BACKGROUND_PIDS=()

@@ -35,6 +35,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from clinic.cluster.endpoints import replica_endpoints
 from clinic.training.live_model import SWITCH as LIVE_MODEL_SWITCH
@@ -321,6 +322,13 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
+def private_log(path: Path) -> BinaryIO:
+    """A service's log, the service user's only: logs may name visitors."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # one an earlier version left wider
+    return os.fdopen(descriptor, "wb")
+
+
 @contextmanager
 def running_cluster(
     topology: Topology, model: Path, token: str, base: Mapping[str, str]
@@ -335,13 +343,14 @@ def running_cluster(
     with ExitStack() as stack:
         for service in services(topology, model, token):
             log = topology.run_dir / "log" / f"{service.name}.log"
-            output = stack.enter_context(log.open("wb"))
+            output = stack.enter_context(private_log(log))
             service.process = subprocess.Popen(
                 nginx_command(service.command),
                 cwd=PROJECT_ROOT,
                 env={**env, **service.env},
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                umask=0o077,  # what the services write (nginx's logs): 0600
             )
             stack.callback(stop_process, service.process)
             running[service.name] = service

@@ -37,6 +37,8 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_RANKING_KEY,
+    METADATA,
+    METADATA_INTENT,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -116,6 +118,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             # How much the sentence embedding (SentenceEncoder, when in the
             # pipeline) counts beside the n-grams; 0 ignores it.
             "embedding_weight": 1.0,
+            # How much an example counts in training, by the "source" in its
+            # intent's metadata (data/real/visitors.yml marks real visitors'
+            # messages); examples of any other source count 1.
+            "source_weights": {},
         }
 
     @staticmethod
@@ -166,8 +172,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         topic_model = build_model(self._config)
         features = feature_matrix(topic_model, texts, embeddings, weight, fit=True)
         topics = np.array([topic_of(label) for label in labels])
-        topic_model.steps[-1][1].fit(features, topics)
-        self._use(topic_model, self._train_answers(features, labels), weight)
+        weights = training_weights(examples, self._config["source_weights"])
+        topic_model.steps[-1][1].fit(features, topics, sample_weight=weights)
+        answers = self._train_answers(features, labels, weights)
+        self._use(topic_model, answers, weight)
         self._responses = {
             name: responses
             for name, responses in training_data.responses.items()
@@ -176,14 +184,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.persist()
         return self._resource
 
-    def _train_answers(self, features: Any, labels: np.ndarray) -> Any:
+    def _train_answers(
+        self, features: Any, labels: np.ndarray, weights: np.ndarray
+    ) -> Any:
         """The second stage: which answer of a topic, trained on the examples of
         topics that hold several answers (None when no topic does)."""
         rows = np.array([topic_of(label) != label for label in labels])
         if len(set(labels[rows])) < 2:
             return None
         answers = build_classifier(self._config)
-        answers.fit(features[rows], labels[rows])
+        answers.fit(features[rows], labels[rows], sample_weight=weights[rows])
         return answers
 
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
@@ -283,3 +293,24 @@ def embeddings_of(examples: list[Message]) -> np.ndarray | None:
     if not embeddings or any(e is None for e in embeddings):
         return None
     return np.asarray(embeddings, dtype=np.float64)
+
+
+def training_weights(
+    examples: list[Message], source_weights: dict[str, float]
+) -> np.ndarray:
+    """Each example's weight: its source's (intent metadata ``source``), else 1.
+
+    Real visitors' messages count more than written ones: they are how visitors
+    actually put things (docs/nlu.md, "Real visitors' messages weighted")."""
+    return np.array(
+        [float(source_weights.get(source_of(e), 1.0)) for e in examples],
+        dtype=np.float64,
+    )
+
+
+def source_of(example: Message) -> str:
+    metadata = example.get(METADATA) or {}
+    intent_metadata = metadata.get(METADATA_INTENT)
+    if not isinstance(intent_metadata, dict):
+        return ""
+    return str(intent_metadata.get("source") or "")

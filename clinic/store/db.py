@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.engine import Engine, create_engine, make_url
 
 DEFAULT_DATABASE_URL = "sqlite:///var/clinic.db"
 
@@ -27,9 +27,30 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def keep_sqlite_file_private(url: str) -> None:
+    """The database file readable by the service's user only (0600), made so
+    before SQLite first opens it: it holds conversations, contact details and
+    crisis flags, and SQLite gives its -wal and -shm files the database file's
+    mode. A file made by an earlier version is narrowed too."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    if not os.path.isdir(os.path.dirname(path) or "."):
+        return  # SQLite reports the missing directory when it connects
+    descriptor = os.open(path, os.O_CREAT | os.O_RDONLY, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    finally:
+        os.close(descriptor)
+    for companion in (f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        if os.path.exists(companion):
+            os.chmod(companion, 0o600)
+
+
 def tune_sqlite(engine: Engine) -> None:
     """The settings above on every new connection of ``engine``, and on one
     now: an engine made elsewhere (Rasa's tracker store) may hold some."""
+    keep_sqlite_file_private(str(engine.url))
     event.listen(engine, "connect", _tune_sqlite)
     with engine.connect() as connection:
         _tune_sqlite(connection.connection.dbapi_connection, None)
@@ -37,6 +58,7 @@ def tune_sqlite(engine: Engine) -> None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        keep_sqlite_file_private(url)
         engine = create_engine(url, future=True)
         event.listen(engine, "connect", _tune_sqlite)
         return engine

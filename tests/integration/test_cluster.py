@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,14 @@ def test_visitors_are_answered_through_nginx_by_both_replicas(
         for addr in replicas_that_answered(group, "/webhooks/rest/webhook")
     }
     assert ports == {str(port) for port in group.cluster.topology.rasa_ports}
+
+
+def test_every_services_log_is_the_service_users_only(group: RunningCluster) -> None:
+    logs = sorted((group.cluster.topology.run_dir / "log").iterdir())
+    assert "nginx-error.log" in {log.name for log in logs}
+    assert {log.name: stat.S_IMODE(log.stat().st_mode) for log in logs} == {
+        log.name: 0o600 for log in logs
+    }
 
 
 def test_a_socket_visitor_gets_answers_and_every_staff_reply(

@@ -58,9 +58,15 @@ def test_a_var_made_by_an_earlier_version_is_closed_too(tmp_path: Path) -> None:
     (tmp_path / "var").mkdir(mode=0o755)
     (tmp_path / "var" / "rasa_token").write_text("an-old-token\n")
     (tmp_path / "var" / "rasa_token").chmod(0o644)
+    (tmp_path / "var" / "log").mkdir(mode=0o755)
+    for old_file in ("clinic.db", "clinic.db-wal", "log/actions.log"):
+        (tmp_path / "var" / old_file).write_text("")
+        (tmp_path / "var" / old_file).chmod(0o644)
     source_env(tmp_path)
     assert mode(tmp_path / "var") == 0o700
-    assert mode(tmp_path / "var" / "rasa_token") == 0o600
+    assert mode(tmp_path / "var" / "log") == 0o700
+    for private in ("rasa_token", "clinic.db", "clinic.db-wal", "log/actions.log"):
+        assert mode(tmp_path / "var" / private) == 0o600, private
     assert (tmp_path / "var" / "rasa_token").read_text() == "an-old-token\n"
 
 

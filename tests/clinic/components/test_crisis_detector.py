@@ -189,14 +189,17 @@ def test_a_crisis_reading_whose_only_risk_is_a_figure_of_speech_is_not_a_crisis(
     [
         "I've picked a date. It's Friday.",
         "i think tonight is the night i finally do it",
-        "The paperwork is going to be the death of me. I want to die",
+        # no crisis phrase here: the classifier's reading is what counts
+        "The paperwork is going to be the death of me. Death sounds peaceful",
     ],
 )
 def test_a_crisis_reading_counts_without_a_word_of_risk_or_with_one_said_plainly(
     detector: CrisisDetector, nlp: Language, text: str
 ) -> None:
     message = parsed(nlp, text, [("crisis", 0.39), ("out_of_scope", 0.3)])
-    assert run(detector, nlp, message).get(INTENT)["name"] == "crisis"
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] == "crisis"
+    assert result.get(CRISIS_DETECTION)["source"] == "classifier"
 
 
 def test_a_top_crisis_reading_below_the_floor_is_not_the_classifiers_word(
@@ -404,6 +407,11 @@ RISK_MISSED_IN_CROSS_VALIDATION = [
     "he even told her that it would be better if he killed himself.",
     # written with them: a decision to die said as an aside
     "can ketamine help when you've already decided to die? because I have",
+    # session 29: missed once real items weighed more in training
+    "I’ve lost my motivation to breathe, to move, to try anymore. I don’t know what"
+    " to do I’ve become lost in my hole of depression, I can’t seem to find the way"
+    " out; help me.. Save me from myself.",
+    "I have lost the will to live",
 ]
 
 
@@ -474,6 +482,7 @@ def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
         "which research methods were used in the ketamine studies",
         "Why does one decide to die by suicide?",
         "I went through with the infusion in the end",
+        "I lost my motivation to go to the gym, will ketamine help?",
     ],
 )
 def test_joining_someone_or_a_time_for_a_task_is_not_a_crisis_phrase(

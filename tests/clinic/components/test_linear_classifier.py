@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -24,8 +25,11 @@ from clinic.components.linear_classifier import (
     VOCABULARIES_FILE,
     LinearIntentClassifier,
     normalised_text,
+    source_of,
+    training_weights,
 )
 from clinic.components.linear_model import build_model, vectorizers
+from clinic.real_questions import SOURCE as REAL_SOURCE
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -216,3 +220,63 @@ def test_the_vocabularies_are_stored_beside_the_classifier_not_inside_it(
     assert "ketamine" in words
     assert len(characters) > 10_000
     assert '"ketamine"' not in schema
+
+
+def small_data(source_of_the_disputed: str | None) -> TrainingData:
+    """Two intents and one text taught as both: once as greet, from a source
+    (None: unmarked), once as goodbye, unmarked."""
+    hellos = ["hello", "hi there", "good morning", "hey", "hiya", "howdy"]
+    byes = ["goodbye", "bye now", "good night", "farewell", "take care", "ciao"]
+    examples = [Message.build(text, "greet") for text in hellos]
+    examples += [Message.build(text, "goodbye") for text in byes]
+    metadata = {"source": source_of_the_disputed} if source_of_the_disputed else None
+    examples.append(Message.build("see you there", "greet", None, metadata))
+    examples.append(Message.build("see you there", "goodbye"))
+    return TrainingData(examples)
+
+
+def greet_probability(
+    data: TrainingData, nlp: Language, tmp_path: Path, context: ExecutionContext
+) -> float:
+    config = {
+        **LinearIntentClassifier.get_default_config(),
+        "source_weights": {"real_visitors": 4.0},
+    }
+    tmp_path.mkdir()
+    storage = LocalModelStorage(tmp_path)
+    classifier = LinearIntentClassifier.create(
+        config, storage, Resource("small"), context
+    )
+    classifier.train(data, SpacyModel(nlp, "clinic_en"))
+    ranking = labelled(classifier, nlp, "see you there").get(INTENT_RANKING_KEY)
+    return next(entry["confidence"] for entry in ranking if entry["name"] == "greet")
+
+
+def test_an_example_counts_by_the_weight_of_its_source(
+    nlp: Language, tmp_path: Path, context: ExecutionContext
+) -> None:
+    unmarked = greet_probability(small_data(None), nlp, tmp_path / "a", context)
+    other = greet_probability(small_data("staff"), nlp, tmp_path / "b", context)
+    real = greet_probability(small_data("real_visitors"), nlp, tmp_path / "c", context)
+    assert other == pytest.approx(unmarked)
+    assert real > unmarked + 0.1
+
+
+def test_every_real_visitors_example_in_data_is_marked_with_its_source() -> None:
+    real = load_data(str(ROOT / "data" / "real" / "visitors.yml")).intent_examples
+    written = training_data().intent_examples
+    assert {source_of(example) for example in real} == {REAL_SOURCE}
+    assert {source_of(example) for example in written} == {""}
+    weights = {REAL_SOURCE: 2.0}
+    assert set(training_weights(real, weights)) == {2.0}
+    assert set(training_weights(written, weights)) == {1.0}
+
+
+def test_the_shipped_pipeline_weighs_real_visitors_examples() -> None:
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    [classifier] = [
+        component
+        for component in config["pipeline"]
+        if component["name"].endswith("LinearIntentClassifier")
+    ]
+    assert classifier["source_weights"][REAL_SOURCE] > 1
