@@ -20,7 +20,10 @@ export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT
 # service's user only, and so is everything in it (an earlier version left its
 # database and logs world-readable; run.sh creates new ones 0600).
 mkdir -p "$PROJECT_ROOT/var"
-chmod -R go-rwx "$PROJECT_ROOT/var"
+chmod 700 "$PROJECT_ROOT/var"
+# Best effort: a file another user owns, or one a running service removes
+# meanwhile, must not stop the script.
+chmod -R go-rwx "$PROJECT_ROOT/var" 2>/dev/null || true
 export DATABASE_URL="${DATABASE_URL:-sqlite:///$PROJECT_ROOT/var/clinic.db}"
 export DATABASE_DIALECT="${DATABASE_DIALECT:-${DATABASE_URL%%[:+]*}}"
 # libpq's own setting, read by every PostgreSQL connection (tracker store, the

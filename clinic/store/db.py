@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine, make_url
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///var/clinic.db"
 
@@ -31,20 +35,27 @@ def keep_sqlite_file_private(url: str) -> None:
     """The database file readable by the service's user only (0600), made so
     before SQLite first opens it: it holds conversations, contact details and
     crisis flags, and SQLite gives its -wal and -shm files the database file's
-    mode. A file made by an earlier version is narrowed too."""
+    mode. A file made by an earlier version is narrowed too. A file this user
+    may not change (another's, a read-only mount) is left as it is, with a
+    warning: the database stays usable."""
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):
         return
     if not os.path.isdir(os.path.dirname(path) or "."):
         return  # SQLite reports the missing directory when it connects
-    descriptor = os.open(path, os.O_CREAT | os.O_RDONLY, 0o600)
     try:
-        os.fchmod(descriptor, 0o600)
-    finally:
-        os.close(descriptor)
-    for companion in (f"{path}-wal", f"{path}-shm", f"{path}-journal"):
-        if os.path.exists(companion):
-            os.chmod(companion, 0o600)
+        descriptor = os.open(path, os.O_CREAT | os.O_RDONLY, 0o600)
+        try:
+            os.fchmod(descriptor, 0o600)
+        finally:
+            os.close(descriptor)
+        for companion in (f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+            with contextlib.suppress(FileNotFoundError):  # SQLite removed it
+                os.chmod(companion, 0o600)
+    except OSError as error:
+        logger.warning(
+            "Could not make the database file %s private: %s", path, error.strerror
+        )
 
 
 def tune_sqlite(engine: Engine) -> None:

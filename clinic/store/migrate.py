@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from clinic.store.db import database_url
+from clinic.store.db import database_url, keep_sqlite_file_private
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -25,7 +25,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str | None = None) -> None:
-    command.upgrade(alembic_config(url or database_url()), "head")
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        keep_sqlite_file_private(url)  # Alembic's engine would make it 0644
+    command.upgrade(alembic_config(url), "head")
 
 
 if __name__ == "__main__":

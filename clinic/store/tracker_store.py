@@ -39,7 +39,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from clinic.store.db import tune_sqlite
+from clinic.store.db import keep_sqlite_file_private, tune_sqlite
 from clinic.store.outage import STORE_UNREACHABLE
 
 DEFAULT_CACHED_CONVERSATIONS = 512
@@ -108,6 +108,12 @@ def pooled_sqlite_engine(engine: sa.engine.Engine) -> sa.engine.Engine:
     return pooled
 
 
+def db_url_arguments(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments Rasa builds the database URL from."""
+    names = ("dialect", "host", "port", "db", "username", "password", "login_db")
+    return {name: kwargs[name] for name in names if name in kwargs}
+
+
 class ClinicSQLTrackerStore(SQLTrackerStore):
     """``type: clinic.store.tracker_store.ClinicSQLTrackerStore`` in endpoints.yml.
 
@@ -126,6 +132,10 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         cached_events_per_conversation: int = DEFAULT_CACHED_EVENTS_PER_CONVERSATION,
         **kwargs: Any,
     ) -> None:
+        url = str(SQLTrackerStore.get_db_url(**db_url_arguments(kwargs)))
+        if url.startswith("sqlite"):
+            # before Rasa's engine creates the file (0644 under a usual umask)
+            keep_sqlite_file_private(url)
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self.engine = pooled_sqlite_engine(self.engine)

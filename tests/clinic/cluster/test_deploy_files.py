@@ -163,3 +163,27 @@ def test_each_kubernetes_rasa_pod_keeps_its_crisis_spool_across_restarts() -> No
     mounts = {m["mountPath"]: m["name"] for m in deployment("rasa")["volumeMounts"]}
     volumes = {v["name"]: v for v in pod_spec("rasa")["volumes"]}
     assert "emptyDir" in volumes[mounts[str(spool.parent)]]
+
+
+def test_the_image_leaves_out_the_machines_secrets_database_and_build_output() -> None:
+    """`COPY . .` would otherwise bake var/ (tokens, clinic.db, logs) into the
+    image; every directory git ignores is rebuilt inside the image or private."""
+    root = DEPLOY.parent
+    ignored = {
+        line.strip()
+        for line in (root / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    git_ignored = {
+        line.strip()
+        for line in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+        if line.strip().endswith("/") and not line.startswith("#")
+    }
+    assert "var/" in ignored
+    assert git_ignored - {"__pycache__/", "node_modules/"} <= ignored
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    # models/ is left out (and not in a fresh clone): made before train.sh's
+    # output is written into it
+    assert re.search(
+        r"mkdir -p models && bash scripts/train.sh > models/LIVE", dockerfile
+    )

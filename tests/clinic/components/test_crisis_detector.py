@@ -202,6 +202,16 @@ def test_a_crisis_reading_counts_without_a_word_of_risk_or_with_one_said_plainly
     assert result.get(CRISIS_DETECTION)["source"] == "classifier"
 
 
+def test_a_figure_of_speech_does_not_hide_a_phrase_said_plainly_beside_it(
+    detector: CrisisDetector, nlp: Language
+) -> None:
+    text = "The paperwork is going to be the death of me. I want to die"
+    message = parsed(nlp, text, [("faq", 0.7), ("out_of_scope", 0.2)])
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] == "crisis"
+    assert result.get(CRISIS_DETECTION)["source"] == "phrase"
+
+
 def test_a_top_crisis_reading_below_the_floor_is_not_the_classifiers_word(
     nlp: Language,
 ) -> None:

@@ -12,6 +12,7 @@ import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.loading import load_data
@@ -222,21 +223,32 @@ def test_the_vocabularies_are_stored_beside_the_classifier_not_inside_it(
     assert '"ketamine"' not in schema
 
 
-def small_data(source_of_the_disputed: str | None) -> TrainingData:
-    """Two intents and one text taught as both: once as greet, from a source
-    (None: unmarked), once as goodbye, unmarked."""
-    hellos = ["hello", "hi there", "good morning", "hey", "hiya", "howdy"]
-    byes = ["goodbye", "bye now", "good night", "farewell", "take care", "ciao"]
-    examples = [Message.build(text, "greet") for text in hellos]
-    examples += [Message.build(text, "goodbye") for text in byes]
-    metadata = {"source": source_of_the_disputed} if source_of_the_disputed else None
-    examples.append(Message.build("see you there", "greet", None, metadata))
-    examples.append(Message.build("see you there", "goodbye"))
+HELLOS = ["hello", "hi there", "good morning", "hey", "hiya", "howdy"]
+BYES = ["goodbye", "bye now", "good night", "farewell", "take care", "ciao"]
+OTHERS = ["how much is it", "what does it cost", "price please", "is it expensive"]
+OTHERS += ["the fee", "cost of a session"]
+
+
+def small_data(source: str | None, hello: str, bye: str) -> TrainingData:
+    """Hellos and byes, and one text taught as both: once as a hello, from
+    ``source`` (None: unmarked), once as a bye, unmarked. ``hello`` and ``bye``
+    name two intents (the topic model) or two answers of one topic (the
+    answer model)."""
+    examples = [Message.build(text, hello) for text in HELLOS]
+    examples += [Message.build(text, bye) for text in BYES]
+    examples += [Message.build(text, "cost") for text in OTHERS]
+    metadata = {"source": source} if source else None
+    examples.append(Message.build("see you there", hello, None, metadata))
+    examples.append(Message.build("see you there", bye))
     return TrainingData(examples)
 
 
-def greet_probability(
-    data: TrainingData, nlp: Language, tmp_path: Path, context: ExecutionContext
+def hello_probability(
+    data: TrainingData,
+    hello: str,
+    nlp: Language,
+    tmp_path: Path,
+    context: ExecutionContext,
 ) -> float:
     config = {
         **LinearIntentClassifier.get_default_config(),
@@ -248,18 +260,28 @@ def greet_probability(
         config, storage, Resource("small"), context
     )
     classifier.train(data, SpacyModel(nlp, "clinic_en"))
-    ranking = labelled(classifier, nlp, "see you there").get(INTENT_RANKING_KEY)
-    return next(entry["confidence"] for entry in ranking if entry["name"] == "greet")
+    message = labelled(classifier, nlp, "see you there")
+    if "/" not in hello:
+        ranking = message.get(INTENT_RANKING_KEY)
+        return next(e["confidence"] for e in ranking if e["name"] == hello)
+    topic = hello.split(".")[0]
+    selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME)["faq"]
+    return dict(selector["answer_ranking"][topic])[hello]
 
 
+@pytest.mark.parametrize(
+    "hello,bye", [("greet", "goodbye"), ("faq/visit.hello", "faq/visit.bye")]
+)
 def test_an_example_counts_by_the_weight_of_its_source(
-    nlp: Language, tmp_path: Path, context: ExecutionContext
+    nlp: Language, tmp_path: Path, context: ExecutionContext, hello: str, bye: str
 ) -> None:
-    unmarked = greet_probability(small_data(None), nlp, tmp_path / "a", context)
-    other = greet_probability(small_data("staff"), nlp, tmp_path / "b", context)
-    real = greet_probability(small_data("real_visitors"), nlp, tmp_path / "c", context)
-    assert other == pytest.approx(unmarked)
-    assert real > unmarked + 0.1
+    def probability(source: str | None, directory: str) -> float:
+        data = small_data(source, hello, bye)
+        return hello_probability(data, hello, nlp, tmp_path / directory, context)
+
+    unmarked = probability(None, "a")
+    assert probability("staff", "b") == pytest.approx(unmarked)
+    assert probability("real_visitors", "c") > unmarked + 0.1
 
 
 def test_every_real_visitors_example_in_data_is_marked_with_its_source() -> None:

@@ -48,6 +48,12 @@ def test_a_new_database_and_its_write_ahead_log_are_0600(tmp_path: Path) -> None
 
 
 @pytest.mark.usefixtures("permissive_umask")
+def test_migrations_run_first_make_the_database_0600(tmp_path: Path) -> None:
+    upgrade(f"sqlite:///{tmp_path / 'clinic.db'}")
+    assert mode(tmp_path / "clinic.db") == 0o600
+
+
+@pytest.mark.usefixtures("permissive_umask")
 def test_a_database_made_world_readable_by_an_earlier_version_is_narrowed(
     tmp_path: Path,
 ) -> None:
