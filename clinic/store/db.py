@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -67,10 +68,24 @@ def tune_sqlite(engine: Engine) -> None:
         _tune_sqlite(connection.connection.dbapi_connection, None)
 
 
+def _private_before_first_connection(url: str) -> Callable[..., None]:
+    done = False
+
+    def make_private(*_: Any) -> None:
+        nonlocal done
+        if not done:
+            keep_sqlite_file_private(url)
+            done = True
+
+    return make_private
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        keep_sqlite_file_private(url)
         engine = create_engine(url, future=True)
+        # At the first connection, not here: a tool that finds no database
+        # reports it instead of creating an empty one (clinic/staff_cli.py).
+        event.listen(engine, "do_connect", _private_before_first_connection(url))
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=5)

@@ -61,7 +61,10 @@ def test_a_database_made_world_readable_by_an_earlier_version_is_narrowed(
     upgrade(url)
     for path in tmp_path.iterdir():
         path.chmod(0o644)
-    make_engine(url).dispose()
+    engine = make_engine(url)
+    with engine.connect():
+        pass
+    engine.dispose()
     assert {path.name: mode(path) for path in tmp_path.iterdir()} == {
         path.name: 0o600 for path in tmp_path.iterdir()
     }
@@ -82,6 +85,12 @@ async def test_the_tracker_store_opening_the_file_first_makes_it_0600(
     tracker.update(UserUttered("my phone is 555 0100"))
     await store.save(tracker)
     assert mode(database) == 0o600
+
+
+def test_an_engine_never_connected_creates_no_file(tmp_path: Path) -> None:
+    """A tool that finds no database says so instead of making an empty one."""
+    make_engine(f"sqlite:///{tmp_path / 'clinic.db'}").dispose()
+    assert not (tmp_path / "clinic.db").exists()
 
 
 def test_a_missing_directory_is_left_for_sqlite_to_report(tmp_path: Path) -> None:
