@@ -45,11 +45,13 @@ def keep_sqlite_file_private(url: str) -> None:
     if not os.path.isdir(os.path.dirname(path) or "."):
         return  # SQLite reports the missing directory when it connects
     try:
-        descriptor = os.open(path, os.O_CREAT | os.O_RDONLY, 0o600)
+        # Never open an existing database file here: closing any descriptor of
+        # it drops every POSIX lock this process's SQLite connections hold on
+        # it (sqlite.org/howtocorrupt.html, 2.2); chmod works by path.
         try:
-            os.fchmod(descriptor, 0o600)
-        finally:
-            os.close(descriptor)
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            os.chmod(path, 0o600)
         for companion in (f"{path}-wal", f"{path}-shm", f"{path}-journal"):
             with contextlib.suppress(FileNotFoundError):  # SQLite removed it
                 os.chmod(companion, 0o600)

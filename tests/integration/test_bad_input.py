@@ -143,16 +143,30 @@ ADVERSARIAL = {
 }
 
 
+# The most a message of ordinary words can ask of the server: the maximum size,
+# with a crisis phrase at the end (the crisis detector reads it whole, with the
+# context of every phrase).
+ORDINARY = (
+    "I have been feeling low for months and my doctor mentioned ketamine, so I "
+    "would like to know how the first visit goes. "
+) * (MAX_MESSAGE_CHARS // 120)
+ORDINARY = ORDINARY[: MAX_MESSAGE_CHARS - 20] + " i want to die"
+
+
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_a_maximum_size_adversarial_message_stalls_nobody(
     assistant: Assistant, name: str
 ) -> None:
-    """Sent together: the large message is answered within 2 s and another
-    visitor's hello within 1 s, of the Rasa server's time: its CPU seconds
-    between sending and answer (read from /proc), the work queued ahead. The
-    wall clock counts whatever else the machine runs too (make test runs two
-    pytest processes on two cores, and a stress run a third load): it is held
-    to 3 s, where a stall of the kind issue 24 found took 16.7 s."""
+    """Sent together, the large message first: it costs the Rasa server at most
+    twice what an ordinary message of the same size does, and another visitor's
+    hello waits no longer than that. Costs are the server's CPU seconds between
+    sending and answer (read from /proc): the work queued ahead, whatever else
+    the machine runs. They are compared with the ordinary message's, measured
+    just before on the same server, because the absolute cost depends on the
+    machine (1.3 s for the ordinary message on the slower 2-core machines here,
+    about half on others; docs/performance.md): what this guards is that no
+    input is pathological, as the quadratic markup pattern of issue 24 was
+    (16.7 s, growing with the square of the length)."""
 
     def send(sender: str, text: str) -> tuple[float, float, requests.Response]:
         start, cpu = time.monotonic(), cpu_seconds(assistant.pid)
@@ -164,6 +178,8 @@ def test_a_maximum_size_adversarial_message_stalls_nobody(
         return cpu_seconds(assistant.pid) - cpu, time.monotonic() - start, response
 
     assistant.send(f"warm-{name}", "hi")
+    ordinary_cpu, ordinary_wall, ordinary = send(f"ordinary-{name}", ORDINARY)
+    assert ordinary.status_code == 200 and ordinary.json()
     with ThreadPoolExecutor(max_workers=2) as pool:
         large = pool.submit(send, f"adv-{name}", ADVERSARIAL[name])
         time.sleep(0.05)  # the large one first, so the hello waits behind it
@@ -172,9 +188,15 @@ def test_a_maximum_size_adversarial_message_stalls_nobody(
         hello_cpu, hello_wall, hello_response = hello.result()
     assert large_response.status_code == 200 and large_response.json()
     assert hello_response.status_code == 200 and hello_response.json()
-    assert large_cpu < 2.0, f"{name}: {large_cpu:.2f} s of the server's CPU"
-    assert hello_cpu < 1.0, f"hello behind {name}: {hello_cpu:.2f} s of its CPU"
-    assert max(large_wall, hello_wall) < 3.0, (large_wall, hello_wall)
+    budget = 2 * max(ordinary_cpu, 0.5)
+    costs = f"{name}: {large_cpu:.2f} s, ordinary {ordinary_cpu:.2f} s"
+    assert large_cpu < budget, costs
+    assert hello_cpu < budget, f"hello behind {costs}: {hello_cpu:.2f} s"
+    assert max(large_wall, hello_wall) < 3 * max(ordinary_wall, 1.0), (
+        large_wall,
+        hello_wall,
+        ordinary_wall,
+    )
 
 
 def test_long_messages_do_not_stop_a_conversations_custom_actions(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.utils.endpoints import read_endpoint_config
 
 from clinic.store.crisis_flags import CrisisFlag, record_crisis_flag
-from clinic.store.db import make_engine
+from clinic.store.db import keep_sqlite_file_private, make_engine
 from clinic.store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -85,6 +88,33 @@ async def test_the_tracker_store_opening_the_file_first_makes_it_0600(
     tracker.update(UserUttered("my phone is 555 0100"))
     await store.save(tracker)
     assert mode(database) == 0o600
+
+
+def test_narrowing_keeps_the_locks_this_process_holds_on_the_file(
+    tmp_path: Path,
+) -> None:
+    """Closing any descriptor of an SQLite file drops every POSIX lock the
+    process holds on it: another process could then write under a writer."""
+    database = tmp_path / "clinic.db"
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("CREATE TABLE t (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, on the file itself
+    holder.execute("INSERT INTO t VALUES (1)")
+    keep_sqlite_file_private(f"sqlite:///{database}")
+    other_writer = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], timeout=0); "
+            "c.execute('BEGIN IMMEDIATE')",
+            str(database),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    holder.execute("COMMIT")
+    holder.close()
+    assert "database is locked" in other_writer.stderr
 
 
 def test_an_engine_never_connected_creates_no_file(tmp_path: Path) -> None:
