@@ -10,14 +10,13 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from clinic.store.db import database_url, default_engine, make_engine
+from clinic.store.db import database_url, default_engine, make_engine, sqlite_file
 from clinic.store.staff_records import RecordTable
 
 EXIT_NOT_FOUND = 1
@@ -75,19 +74,11 @@ def _require_schema(url: str, engine: Engine, table: Table, records: str) -> Non
     where = make_url(url).render_as_string(hide_password=True)
     # Connecting would create an empty SQLite file, e.g. when run from the wrong
     # directory; say where the tool looked instead.
-    sqlite_file = _sqlite_file(url)
-    if sqlite_file is not None and not sqlite_file.exists():
+    database_file = sqlite_file(url)
+    if database_file is not None and not database_file.exists():
         raise MissingSchema(f"There is no database at {where}.")
     if not inspect(engine).has_table(table.name):
         raise MissingSchema(f"The database at {where} has no {records} table.")
-
-
-def _sqlite_file(url: str) -> Path | None:
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
-        return None
-    return None if name.startswith("file:") else Path(name)
 
 
 def database_error(error: SQLAlchemyError) -> int:

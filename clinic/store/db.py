@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -32,17 +32,27 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite URL names (None: another database, one in memory, or
+    a ``file:`` URI)."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
+        return None
+    return None if name.startswith("file:") else Path(name)
+
+
 def keep_sqlite_file_private(url: str) -> None:
     """The database file readable by the service's user only (0600), made so
     before SQLite first opens it: it holds conversations, contact details and
     crisis flags, and SQLite gives its -wal and -shm files the database file's
     mode. A file made by an earlier version is narrowed too. A file this user
     may not change (another's, a read-only mount) is left as it is, with a
-    warning: the database stays usable."""
-    path = make_url(url).database
-    if not path or path == ":memory:" or path.startswith("file:"):
+    warning: the database stays usable. Any other database: nothing to do."""
+    path = sqlite_file(url)
+    if path is None:
         return
-    if not os.path.isdir(os.path.dirname(path) or "."):
+    if not path.parent.is_dir():
         return  # SQLite reports the missing directory when it connects
     try:
         # Never open an existing database file here: closing any descriptor of
@@ -64,22 +74,9 @@ def keep_sqlite_file_private(url: str) -> None:
 def tune_sqlite(engine: Engine) -> None:
     """The settings above on every new connection of ``engine``, and on one
     now: an engine made elsewhere (Rasa's tracker store) may hold some."""
-    keep_sqlite_file_private(str(engine.url))
     event.listen(engine, "connect", _tune_sqlite)
     with engine.connect() as connection:
         _tune_sqlite(connection.connection.dbapi_connection, None)
-
-
-def _private_before_first_connection(url: str) -> Callable[..., None]:
-    done = False
-
-    def make_private(*_: Any) -> None:
-        nonlocal done
-        if not done:
-            keep_sqlite_file_private(url)
-            done = True
-
-    return make_private
 
 
 def make_engine(url: str) -> Engine:
@@ -87,7 +84,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, future=True)
         # At the first connection, not here: a tool that finds no database
         # reports it instead of creating an empty one (clinic/staff_cli.py).
-        event.listen(engine, "do_connect", _private_before_first_connection(url))
+        event.listen(
+            engine,
+            "do_connect",
+            lambda *_: keep_sqlite_file_private(url),
+            once=True,
+        )
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, future=True, pool_pre_ping=True, pool_size=5)

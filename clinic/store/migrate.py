@@ -26,8 +26,7 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str | None = None) -> None:
     url = url or database_url()
-    if url.startswith("sqlite"):
-        keep_sqlite_file_private(url)  # Alembic's engine would make it 0644
+    keep_sqlite_file_private(url)  # Alembic's engine would make it 0644
     command.upgrade(alembic_config(url), "head")
 
 

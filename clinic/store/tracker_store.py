@@ -132,10 +132,9 @@ class ClinicSQLTrackerStore(SQLTrackerStore):
         cached_events_per_conversation: int = DEFAULT_CACHED_EVENTS_PER_CONVERSATION,
         **kwargs: Any,
     ) -> None:
-        url = str(SQLTrackerStore.get_db_url(**db_url_arguments(kwargs)))
-        if url.startswith("sqlite"):
-            # before Rasa's engine creates the file (0644 under a usual umask)
-            keep_sqlite_file_private(url)
+        # before Rasa's engine creates the file (0644 under a usual umask)
+        url = SQLTrackerStore.get_db_url(**db_url_arguments(kwargs))
+        keep_sqlite_file_private(str(url))
         super().__init__(domain=domain, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self.engine = pooled_sqlite_engine(self.engine)
