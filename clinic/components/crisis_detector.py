@@ -20,6 +20,7 @@ question is answered with the crisis line beneath it (``mentions_suicide``), and
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -44,12 +45,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from clinic.components.intents import put_intent_on_top
 from clinic.components.sanitizer import FULL_TEXT
 from clinic.intent_names import CRISIS
+from clinic.safety.matching import PhraseMatcher, Rule
 from clinic.safety.phrases import (
     CONTEXT_KINDS,
     CURRENT,
@@ -88,31 +89,27 @@ class Detection:
 
 def matcher_for_phrases(
     nlp: Language, phrases: list[CrisisPhrase], classes: dict[str, list[str]]
-) -> Matcher:
-    """A Matcher with one rule per category of ``phrases``."""
+) -> PhraseMatcher:
+    """A matcher with one match id per category of ``phrases``."""
 
     def normalise(word: str) -> list[str]:
         return [token.norm_ for token in nlp(word)]
 
-    matcher = Matcher(nlp.vocab, validate=True)
-    patterns: dict[str, list[list[dict[str, Any]]]] = {}
-    for phrase in phrases:
-        patterns.setdefault(phrase.category, []).append(
-            compile_phrase(phrase.text, normalise, classes)
-        )
-    for category, category_patterns in patterns.items():
-        matcher.add(category, category_patterns)
-    return matcher
+    rules = [
+        Rule(phrase.category, compile_phrase(phrase.text, normalise, classes))
+        for phrase in phrases
+    ]
+    return PhraseMatcher(nlp.vocab, rules)
 
 
-def build_matcher(nlp: Language, phrases_file: Path) -> Matcher:
-    """A Matcher with one rule per crisis category, from the phrases file."""
+def build_matcher(nlp: Language, phrases_file: Path) -> PhraseMatcher:
+    """A matcher with one rule per crisis category, from the phrases file."""
     classes = read_word_classes(phrases_file)
     return matcher_for_phrases(nlp, read_phrases(phrases_file), classes)
 
 
-def build_context_matcher(nlp: Language, phrases_file: Path) -> Matcher:
-    """A Matcher for the context: section (figurative, over, current)."""
+def build_context_matcher(nlp: Language, phrases_file: Path) -> PhraseMatcher:
+    """A matcher for the context: section (figurative, over, current)."""
     classes = read_word_classes(phrases_file)
     return matcher_for_phrases(nlp, read_context_phrases(phrases_file), classes)
 
@@ -326,10 +323,10 @@ class CrisisDetector(GraphComponent):
         self._top_floor = float(config.get(TOP_FLOOR_KEY, 0.0))
         self._fallback_below = float(config.get(FALLBACK_KEY, 0.0))
         # Built for one pipeline's vocabulary; rebuilt when the pipeline is
-        # renewed (clinic/rasa_patches/spacy_renewal.py).
-        self._matchers_for: Language | None = None
-        self._matcher: Matcher | None = None
-        self._context_matcher: Matcher | None = None
+        # renewed (clinic/rasa_patches/spacy_renewal.py). Under a lock: a long
+        # message is read on a worker thread (clinic/rasa_patches/off_the_loop.py).
+        self._building = threading.Lock()
+        self._matchers: tuple[Language, PhraseMatcher, PhraseMatcher] | None = None
 
     @classmethod
     def create(
@@ -341,22 +338,22 @@ class CrisisDetector(GraphComponent):
     ) -> CrisisDetector:
         return cls(config)
 
-    def _forget_matchers_of_another(self, nlp: Language) -> None:
-        if self._matchers_for is not nlp:
-            self._matchers_for = nlp
-            self._matcher = self._context_matcher = None
+    def _matchers_for(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """The phrase and context matchers for ``nlp``'s vocabulary."""
+        with self._building:
+            if self._matchers is None or self._matchers[0] is not nlp:
+                self._matchers = (
+                    nlp,
+                    build_matcher(nlp, self._phrases_file),
+                    build_context_matcher(nlp, self._phrases_file),
+                )
+            return self._matchers[1], self._matchers[2]
 
-    def _matcher_for(self, nlp: Language) -> Matcher:
-        self._forget_matchers_of_another(nlp)
-        if self._matcher is None:
-            self._matcher = build_matcher(nlp, self._phrases_file)
-        return self._matcher
+    def _matcher_for(self, nlp: Language) -> PhraseMatcher:
+        return self._matchers_for(nlp)[0]
 
-    def _context_matcher_for(self, nlp: Language) -> Matcher:
-        self._forget_matchers_of_another(nlp)
-        if self._context_matcher is None:
-            self._context_matcher = build_context_matcher(nlp, self._phrases_file)
-        return self._context_matcher
+    def _context_matcher_for(self, nlp: Language) -> PhraseMatcher:
+        return self._matchers_for(nlp)[1]
 
     def _context_of(self, doc: Doc, nlp: Language) -> dict[str, list[Span]]:
         context: dict[str, list[Span]] = {kind: [] for kind in CONTEXT_KINDS}

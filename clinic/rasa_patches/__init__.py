@@ -6,5 +6,5 @@ is applied and refuses to start on a difference; ``clinic/rasa_cli.py`` applies
 them and starts Rasa. The speed patches (``speed.py``, ``graph_runner.py``,
 ``deferred_imports.py``, ``action_results.py``) are left out under
 ``CLINIC_STOCK_RASA=1``; the protections (``log_privacy.py``, ``api_token.py``,
-``long_messages.py``, ``spacy_renewal.py``) always apply.
+``long_messages.py``, ``off_the_loop.py``, ``spacy_renewal.py``) always apply.
 """

@@ -14,6 +14,7 @@ from clinic.rasa_patches.api_token import accept_the_token_in_a_header
 from clinic.rasa_patches.guard import Touched, check
 from clinic.rasa_patches.log_privacy import keep_visitor_text_out_of_logs
 from clinic.rasa_patches.long_messages import keep_long_messages_short_in_the_tracker
+from clinic.rasa_patches.off_the_loop import read_long_messages_off_the_loop
 from clinic.rasa_patches.session_length import end_sessions_that_grow_too_long
 from clinic.rasa_patches.spacy_renewal import renew_spacy_when_grown
 from clinic.rasa_patches.speed import (
@@ -119,6 +120,17 @@ def every_patch() -> tuple[Patch, ...]:
             run_prediction_graph_in_order,
             (Touch("rasa.engine.runner.dask", "DaskGraphRunner", SHA["runner"]),),
             speed=True,
+        ),
+        Patch(
+            "long messages read off the event loop",
+            read_long_messages_off_the_loop,
+            (
+                Touch(
+                    "rasa.core.processor",
+                    "MessageProcessor.parse_message",
+                    SHA["parse_message"],
+                ),
+            ),
         ),
         Patch(
             "long messages kept short in the tracker",
@@ -231,6 +243,9 @@ SHA: dict[str, str] = {
     "current_state": "4119150d676f2508436e6e740308b60d5c0290818caa95ddae4993172c629145",
     "runner": "baadaf6063fe4d225ff7ee6b1d6b5677f7886ceda48439acd5126115e3bda8a0",
     "handle": "e5c22d32136bae5920399d4e9243b6251c0578023152b720d93ee217cca4e723",
+    "parse_message": (
+        "16e3c3e89efe43c8f58fd00bb1163b68666266ff2e071bf2e08d80065b81be3f"
+    ),
     "handle_message": (
         "5a34634928f391d78f35092cbe354d8d72d0a10c9077762eb34243ea79870c2a"
     ),
