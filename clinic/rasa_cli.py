@@ -36,6 +36,25 @@ def limit_request_bodies(arguments: list[str]) -> None:
     action_server = command_of(arguments) == "actions"
     limit = MAX_ACTION_REQUEST_BYTES if action_server else MAX_REQUEST_BYTES
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(limit))
+    if action_server:
+        wait_for_late_requests()
+
+
+# Sanic closes a connection whose request has not begun after its keep-alive
+# timeout (5 s by default), counted from the connection's accept. Under uvloop
+# timers run before reading sockets, so when the action server's loop was busy
+# for longer than that (a burst of calls, each with a whole tracker, on a busy
+# machine) it closed connections whose requests had arrived meanwhile: Rasa saw
+# "Cannot write to closing transport" and the action's events were lost (the
+# fuzz run of 2026-12-07). Rasa opens a connection per call and closes it after,
+# so nothing idles on the action server for long; the request timeout stays 60 s.
+ACTION_SERVER_KEEP_ALIVE_SECONDS = 60
+
+
+def wait_for_late_requests() -> None:
+    os.environ.setdefault(
+        "SANIC_KEEP_ALIVE_TIMEOUT", str(ACTION_SERVER_KEEP_ALIVE_SECONDS)
+    )
 
 
 def run_the_action_server(arguments: list[str]) -> None:

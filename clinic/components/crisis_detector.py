@@ -20,7 +20,6 @@ question is answered with the crisis line beneath it (``mentions_suicide``), and
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -323,9 +322,7 @@ class CrisisDetector(GraphComponent):
         self._top_floor = float(config.get(TOP_FLOOR_KEY, 0.0))
         self._fallback_below = float(config.get(FALLBACK_KEY, 0.0))
         # Built for one pipeline's vocabulary; rebuilt when the pipeline is
-        # renewed (clinic/rasa_patches/spacy_renewal.py). Under a lock: a long
-        # message is read on a worker thread (clinic/rasa_patches/off_the_loop.py).
-        self._building = threading.Lock()
+        # renewed (clinic/rasa_patches/spacy_renewal.py).
         self._matchers: tuple[Language, PhraseMatcher, PhraseMatcher] | None = None
 
     @classmethod
@@ -339,15 +336,19 @@ class CrisisDetector(GraphComponent):
         return cls(config)
 
     def _matchers_for(self, nlp: Language) -> tuple[PhraseMatcher, PhraseMatcher]:
-        """The phrase and context matchers for ``nlp``'s vocabulary."""
-        with self._building:
-            if self._matchers is None or self._matchers[0] is not nlp:
-                self._matchers = (
-                    nlp,
-                    build_matcher(nlp, self._phrases_file),
-                    build_context_matcher(nlp, self._phrases_file),
-                )
-            return self._matchers[1], self._matchers[2]
+        """The phrase and context matchers for ``nlp``'s vocabulary. A long
+        message is read on a worker thread (clinic/rasa_patches/off_the_loop.py):
+        the two threads may each build them once, and neither waits for the
+        other (a lock here would stop the event loop for the 0.7 s of a build)."""
+        built = self._matchers
+        if built is None or built[0] is not nlp:
+            built = (
+                nlp,
+                build_matcher(nlp, self._phrases_file),
+                build_context_matcher(nlp, self._phrases_file),
+            )
+            self._matchers = built
+        return built[1], built[2]
 
     def _matcher_for(self, nlp: Language) -> PhraseMatcher:
         return self._matchers_for(nlp)[0]

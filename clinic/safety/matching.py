@@ -80,13 +80,16 @@ class PhraseMatcher:
         self._needs = tuple(required_words(rule.pattern) for rule in self._rules)
         self._longest = max((len(rule.pattern) for rule in self._rules), default=0)
         every = tuple(range(len(self._rules)))
-        self._every = every
-        self._full = self._compile(every, validate=True)
+        self.compiled_for_every_pattern = self._compile(every, validate=True)
         self._compiled = lru_cache(maxsize=COMPILED_SUBSETS)(self._compile)
 
     def __len__(self) -> int:
         """The number of match ids (categories), as for spaCy's Matcher."""
-        return len(self._full)
+        return len(self.compiled_for_every_pattern)
+
+    @property
+    def patterns(self) -> int:
+        return len(self._rules)
 
     def _compile(self, indices: tuple[int, ...], validate: bool = False) -> Matcher:
         matcher = Matcher(self._vocab, validate=validate)
@@ -112,17 +115,19 @@ class PhraseMatcher:
             )
         )
 
-    def _matcher_for(self, indices: tuple[int, ...]) -> Matcher:
-        # A message with the words of most phrases is matched with all of them.
-        if 2 * len(indices) > len(self._every):
-            return self._full
+    def compiled_for(self, indices: tuple[int, ...]) -> Matcher:
+        """A Matcher of those rules; of every rule when they are more than half
+        (a message with the words of most phrases: compiling a subset would
+        cost as much as matching with all)."""
+        if 2 * len(indices) > self.patterns:
+            return self.compiled_for_every_pattern
         return self._compiled(indices)
 
     def __call__(self, doc: Doc) -> list[Match]:
         indices = self.possible(doc)
         if not indices:
             return []
-        return list(in_slices(self._matcher_for(indices), doc, self._longest))
+        return list(in_slices(self.compiled_for(indices), doc, self._longest))
 
 
 def in_slices(matcher: Matcher, doc: Doc, longest: int) -> Iterable[Match]:

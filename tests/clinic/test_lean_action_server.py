@@ -4,6 +4,8 @@ attaches its token check."""
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +66,19 @@ def test_the_plugin_hook_guards_it(action_server: tuple) -> None:
     assert "clinic: Rasa checked, with: action server on loopback with a token" in (
         started
     )
+
+
+def test_a_request_that_arrives_late_on_its_connection_is_still_served(
+    action_server: tuple,
+) -> None:
+    """Sanic's 5 s keep-alive timeout, counted from the accept, closed such
+    connections when the server's loop was busy (clinic/rasa_cli.py)."""
+    _, url, _, _ = action_server
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as connection:
+        time.sleep(7)  # longer than Sanic's default, which closed it after 5 s
+        connection.sendall(
+            b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:100]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,17 +15,10 @@ from clinic.limits import (
     MAX_REQUEST_BYTES,
     TOO_LONG_TEXT,
 )
-from clinic.safety.phrases import (
-    DEFAULT_PHRASES_FILE,
-    read_context_phrases,
-    read_phrases,
-    read_word_classes,
-)
+from harness.adversarial import the_words_of_every_phrase_to_the_limit
 from harness.conversation import Visitor
 from harness.proc import cpu_seconds
 from harness.servers import Assistant
-
-PHRASES = Path(__file__).resolve().parents[2] / DEFAULT_PHRASES_FILE
 
 BAD_INPUTS = {
     "empty": "",
@@ -140,25 +132,6 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(
     assert post_raw(assistant, body).status_code == 413
 
 
-def every_phrase_word() -> str:
-    """One wording of each word the crisis phrases and their context use."""
-    classes = read_word_classes(PHRASES)
-    words = []
-    for phrase in [*read_phrases(PHRASES), *read_context_phrases(PHRASES)]:
-        for word in phrase.text.split():
-            spec = word.strip("()=")
-            if spec.startswith("<") and spec[1:-1] in classes:
-                spec = classes[spec[1:-1]][0]
-            words.append("30" if spec in ("*", "<number>") else spec.split("/")[0])
-    return " ".join(words)
-
-
-def filled_to_the_limit(text: str) -> str:
-    return ((text + " ") * (MAX_MESSAGE_CHARS // (len(text) + 1) + 1))[
-        :MAX_MESSAGE_CHARS
-    ]
-
-
 ADVERSARIAL = {
     "unclosed_script": "<script>" * (MAX_MESSAGE_CHARS // 8),
     "punctuation_run": "?" * (MAX_MESSAGE_CHARS - 1) + "x",
@@ -170,7 +143,7 @@ ADVERSARIAL = {
     + "i want to die",
     # the words of every crisis phrase and its context, over and over: every
     # pattern is tried on every slice (the most the detector's matching costs)
-    "every_phrase_word": filled_to_the_limit(every_phrase_word()),
+    "every_phrase_word": the_words_of_every_phrase_to_the_limit(),
 }
 
 
@@ -202,8 +175,10 @@ def test_a_maximum_size_adversarial_message_stalls_nobody(
     """Sent together, the large message first: the large one is answered
     within 2 s and another visitor's hello within 1 s (issue 24), a long message
     being read on a worker thread beside the server's loop
-    (clinic/rasa_patches/off_the_loop.py). And the large one costs the Rasa
-    server at most twice what an ordinary message of the same size does: its
+    (clinic/rasa_patches/off_the_loop.py); when the large one takes long, the
+    hello is answered in less than half its time. And the large one costs the
+    Rasa server at most twice what an ordinary message of the same size does
+    (``COST_FACTOR``): its
     CPU seconds between sending and answer (read from /proc) compared with the
     ordinary message's, measured just before on the same server, which catches
     a pathological input on any machine (the quadratic markup pattern of issue
@@ -230,10 +205,13 @@ def test_a_maximum_size_adversarial_message_stalls_nobody(
     assert large_response.status_code == 200 and large_response.json()
     assert hello_response.status_code == 200 and hello_response.json()
     costs = f"{name}: {large_cpu:.2f} s, ordinary {ordinary_cpu:.2f} s"
-    print(f"{costs}; wall {large_wall:.2f} s, hello {hello_wall:.2f} s")
     assert large_cpu < COST_FACTOR.get(name, 2) * max(ordinary_cpu, 0.5), costs
     assert large_wall < MAX_LARGE_SECONDS.get(name, ISSUE_LARGE_SECONDS), costs
-    assert hello_wall < MAX_HELLO_SECONDS, f"hello behind {costs}: {hello_wall:.2f} s"
+    waits = f"{costs}; answered in {large_wall:.2f} s, the hello in {hello_wall:.2f} s"
+    assert hello_wall < MAX_HELLO_SECONDS, waits
+    if large_wall > 2 * MAX_HELLO_SECONDS / 3:
+        # On any machine: the hello did not wait for the large one to be read.
+        assert hello_wall < large_wall / 2, waits
 
 
 def test_long_messages_do_not_stop_a_conversations_custom_actions(

@@ -65,15 +65,18 @@ def test_a_long_message_is_read_on_the_worker_and_a_short_one_on_the_loop(
 ) -> None:
     threads = reading_threads(processor, monkeypatch)
 
+    at_the_bound = ("what does a session cost? " * 100)[:OFF_THE_LOOP_CHARS]
+
     async def both() -> tuple[dict[str, Any], dict[str, Any]]:
         long = await processor.parse_message(UserMessage(LONG))
         short = await processor.parse_message(UserMessage("hello"))
+        await processor.parse_message(UserMessage(at_the_bound))
         return long, short
 
     long, short = asyncio.run(both())
-    assert len(LONG) > OFF_THE_LOOP_CHARS
+    assert len(LONG) > OFF_THE_LOOP_CHARS == len(at_the_bound)
     assert threads[0].startswith("long-message")
-    assert threads[1] == threading.main_thread().name
+    assert threads[1:] == [threading.main_thread().name] * 2
     assert long["intent"]["name"] == "crisis"
     assert short["intent"]["name"] == "greet"
 

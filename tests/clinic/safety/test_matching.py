@@ -19,6 +19,7 @@ from clinic.safety.phrases import (
     read_phrases,
     read_word_classes,
 )
+from harness.adversarial import the_words_of_every_phrase_to_the_limit
 
 ROOT = Path(__file__).resolve().parents[3]
 PHRASES = ROOT / "config" / "crisis_phrases.yml"
@@ -43,11 +44,11 @@ def plain_matcher(nlp: Language, context: bool) -> Matcher:
     classes = read_word_classes(PHRASES)
     read = read_context_phrases if context else read_phrases
     matcher = Matcher(nlp.vocab)
+
+    def normalise(word: str) -> list[str]:
+        return [token.norm_ for token in nlp(word)]
+
     for phrase in read(PHRASES):
-
-        def normalise(word: str) -> list[str]:
-            return [token.norm_ for token in nlp(word)]
-
         matcher.add(phrase.category, [compile_phrase(phrase.text, normalise, classes)])
     return matcher
 
@@ -127,12 +128,25 @@ def test_a_message_with_the_words_of_most_patterns_uses_them_all(
     assert len(matcher(doc)) == 3
 
 
-def test_the_adversarial_message_of_every_phrase_word_tries_every_pattern(
+def test_a_message_with_the_words_of_every_phrase_tries_every_pattern(
     nlp: Language,
 ) -> None:
     """tests/integration/test_bad_input.py times it through the real server."""
-    from tests.integration.test_bad_input import ADVERSARIAL
-
-    doc = nlp(ADVERSARIAL["every_phrase_word"])
+    doc = nlp(the_words_of_every_phrase_to_the_limit())
     for matcher in (build_matcher(nlp, PHRASES), build_context_matcher(nlp, PHRASES)):
-        assert 2 * len(matcher.possible(doc)) > len(matcher._every)
+        possible = matcher.possible(doc)
+        assert 2 * len(possible) > matcher.patterns
+        assert matcher.compiled_for(possible) is matcher.compiled_for_every_pattern
+
+
+def test_repeated_words_are_required_and_negated_ones_are_not() -> None:
+    pattern = [
+        {"NORM": "very", "OP": "+"},
+        {"NORM": "not", "OP": "!"},
+        {"NORM": "sad", "LOWER": "sad"},
+    ]
+    assert required_words(pattern) == (
+        ("NORM", frozenset({"very"})),
+        ("NORM", frozenset({"sad"})),
+        ("LOWER", frozenset({"sad"})),
+    )
