@@ -36,8 +36,6 @@ def limit_request_bodies(arguments: list[str]) -> None:
     action_server = command_of(arguments) == "actions"
     limit = MAX_ACTION_REQUEST_BYTES if action_server else MAX_REQUEST_BYTES
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(limit))
-    if action_server:
-        wait_for_late_requests()
 
 
 # Sanic closes a connection whose request has not begun after its keep-alive
@@ -73,6 +71,8 @@ def main() -> None:
     arguments = sys.argv[1:]
     command = command_of(arguments)
     limit_request_bodies(arguments)
+    if command == "actions":
+        wait_for_late_requests()
     stock = stock_rasa()
     patches = apply_checked(command, stock)
     announce(patches, stock)

@@ -58,8 +58,9 @@ def required_words(
     pattern: Sequence[TokenPattern],
 ) -> tuple[tuple[str, frozenset[str]], ...]:
     """For each token the pattern cannot match without: the attribute it
-    compares and the values that satisfy it. Optional, repeated or negated
-    tokens and other comparisons (``LIKE_NUM``) require nothing."""
+    compares and the values that satisfy it. A token that must match once or
+    more (``+``) counts; optional (``?``, ``*``) and negated (``!``) tokens and
+    other comparisons (``LIKE_NUM``) require nothing."""
     needs = []
     for token in pattern:
         if token.get("OP", "1") not in ("1", "+"):
