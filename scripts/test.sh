@@ -25,15 +25,14 @@ bash scripts/setup.sh
 #   file there, so a test that needed the model after all fails instead of
 #   training a second one), then those that do.
 # - the waiting lane, from the end of the training on: the tests that mostly
-#   wait on clocks (idle sign-outs, rate-limit windows) with the CPU idle, so
-#   the rest does not wait for them (about 90 s), then one of the two tests that
-#   train a model, on the CPU those waits left idle.
-# test_retraining.py's two tests (each trains a model) are split between the
-# waiting lane and the rest: they do not depend on each other, and it evens the
-# lanes out (the long lane is the one the suite waits for).
-REFUSED=tests/integration/test_retraining.py::test_a_candidate_that_misses_crisis_messages_is_refused
+#   wait on clocks (idle sign-outs, rate-limit windows, staff sessions) with the
+#   CPU idle, so the rest does not wait for them, then tests that need the model
+#   but not the rest's assistant (the two retrainings, held-out and crisis sets on
+#   this lane's own assistant, the smoke bench), on the CPU those waits left idle. Without them the rest
+#   was the lane the suite waited for, with one core idle for its last 5 minutes.
 WAITING=(tests/clinic/console/test_idle_timeout.py tests/integration/test_address_limits.py
-         "$REFUSED")
+         tests/clinic/store/test_staff_accounts.py tests/integration/test_retraining.py
+         tests/nlu/test_heldout.py tests/crisis/test_crisis_sets.py tests/bench/test_smoke.py)
 # The cluster first: its load runs for a fixed 3 minutes on about one core; the
 # fuzz, all CPU, last, when the other lane has finished and left both cores.
 LONG=(tests/integration/test_cluster.py tests/integration/test_replicas.py

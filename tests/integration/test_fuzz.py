@@ -277,6 +277,7 @@ def test_rest_adversarial_markup(fuzzed: tuple, text: str) -> None:
 class FuzzSocket:
     def __init__(self, url: str) -> None:
         self.replies = 0
+        self._replied_once = threading.Condition()
         self.client = socketio.Client(reconnection=False)
         self.client.on("bot_uttered", self._replied)
         confirmed = threading.Event()
@@ -293,7 +294,14 @@ class FuzzSocket:
         self.session_id = issued["id"]
 
     def _replied(self, _: Any) -> None:
-        self.replies += 1
+        with self._replied_once:
+            self.replies += 1
+            self._replied_once.notify_all()
+
+    def replied_after(self, before: int, timeout: float) -> bool:
+        """Whether a reply came after the first `before`, waiting up to `timeout` s."""
+        with self._replied_once:
+            return self._replied_once.wait_for(lambda: self.replies > before, timeout)
 
 
 @pytest.fixture(scope="module")
@@ -317,10 +325,7 @@ def test_socketio_messages(sockets: list[FuzzSocket], text: str) -> None:
         "user_uttered", {"message": text, "session_id": visitor.session_id}
     )
     counted["requests"] += 1
-    deadline = time.monotonic() + 30
-    while visitor.replies == before and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert visitor.replies > before, f"no reply to {text[:80]!r}"
+    assert visitor.replied_after(before, timeout=30), f"no reply to {text[:80]!r}"
 
 
 @fuzz_settings(SOCKET_SHAPES)
@@ -344,10 +349,9 @@ def test_every_socket_still_talks(sockets: list[FuzzSocket]) -> None:
         visitor.client.emit(
             "user_uttered", {"message": "hello", "session_id": visitor.session_id}
         )
-        deadline = time.monotonic() + 30
-        while visitor.replies == before and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert visitor.replies > before, f"socket {index}: no answer to hello"
+        assert visitor.replied_after(before, timeout=30), (
+            f"socket {index}: no answer to hello"
+        )
 
 
 # --- the staff console's forms ---------------------------------------------
