@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
+from clinic.cpu import one_blas_thread
 from clinic.limits import (
     MAX_ACTION_REQUEST_BYTES,
     MAX_REQUEST_BYTES,
@@ -73,6 +74,8 @@ def main() -> None:
     limit_request_bodies(arguments)
     if command == "actions":
         wait_for_late_requests()
+    if command == "server":
+        one_blas_thread()
     stock = stock_rasa()
     patches = apply_checked(command, stock)
     announce(patches, stock)

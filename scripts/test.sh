@@ -16,8 +16,8 @@ bash scripts/setup.sh
 # With no arguments, pytest runs in three lanes on the two cores, each with its
 # own ports (harness/servers.py free_port), Redis database, fresh PostgreSQL
 # databases, SQLite files and results/ files:
-# - the long lane, from the end of the training on: fuzzing by volume, the
-#   cluster under load and the replicas. The fuzz judges a
+# - the long lane, from the end of the training on: the cluster under load,
+#   then fuzzing by volume. The fuzz judges a
 #   hello's wait by the server's CPU, not the wall clock, so a busy machine does
 #   not fail it (docs/security.md).
 # - the rest, starting now, beside the checks and the training, with the tests
@@ -27,16 +27,17 @@ bash scripts/setup.sh
 # - the waiting lane, from the end of the training on: the tests that mostly
 #   wait on clocks (idle sign-outs, rate-limit windows, staff sessions) with the
 #   CPU idle, so the rest does not wait for them, then tests that need the model
-#   but not the rest's assistant (the two retrainings, held-out and crisis sets on
-#   this lane's own assistant, the smoke bench), on the CPU those waits left idle. Without them the rest
-#   was the lane the suite waited for, with one core idle for its last 5 minutes.
+#   but not the rest's assistant (the two retrainings, the held-out and crisis
+#   sets on this lane's own assistant, the smoke bench, the replicas), on the
+#   CPU those waits left idle. Without them the rest was the lane the suite
+#   waited for, with one core idle for its last 5 minutes.
 WAITING=(tests/clinic/console/test_idle_timeout.py tests/integration/test_address_limits.py
          tests/clinic/store/test_staff_accounts.py tests/integration/test_retraining.py
-         tests/nlu/test_heldout.py tests/crisis/test_crisis_sets.py tests/bench/test_smoke.py)
+         tests/nlu/test_heldout.py tests/crisis/test_crisis_sets.py tests/bench/test_smoke.py
+         tests/integration/test_replicas.py)
 # The cluster first: its load runs for a fixed 3 minutes on about one core; the
-# fuzz, all CPU, last, when the other lane has finished and left both cores.
-LONG=(tests/integration/test_cluster.py tests/integration/test_replicas.py
-      tests/integration/test_fuzz.py)
+# fuzz last: it sends one request at a time, so alone it keeps one core busy.
+LONG=(tests/integration/test_cluster.py tests/integration/test_fuzz.py)
 # The rest is everything else: what the two lanes run is left out of it.
 ignored=()
 for lane_test in "${LONG[@]}" "${WAITING[@]}"; do

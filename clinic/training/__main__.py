@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+from clinic.cpu import one_blas_thread
 from clinic.store.db import engine_for
 from clinic.training import runs
 from clinic.training.job import (
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("status")
     commands.add_parser("live-model")
     args = parser.parse_args(argv)
+    if args.command in ("train", "job"):
+        one_blas_thread()
     logging.basicConfig(level=logging.WARNING)
     settings = TrainingSettings.from_environment()
     # Rasa reads the config's relative paths (the spaCy pipeline, crisis phrases)

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from clinic.evaluation import contract_label, label_from_parse
+from harness.proc import cpu_seconds_by_thread
 from harness.servers import Assistant
 
 
@@ -119,3 +120,29 @@ def test_the_running_server_has_not_loaded_tensorflow(assistant: Assistant) -> N
         libraries = {line.split()[-1] for line in maps if "/" in line}
     assert any("spacy" in library for library in libraries)
     assert not [library for library in libraries if "tensorflow" in library]
+
+
+# A visitor's long, rambling message: the sentence encoder reads up to 1,000
+# characters of it (config.yml), its largest matrices.
+RAMBLING = (
+    "i have been feeling low for months and my doctor mentioned ketamine, "
+    "i am not sure how it works or whether it is safe with what i take, "
+) * 7
+
+
+def test_the_server_reads_messages_on_one_blas_thread(assistant: Assistant) -> None:
+    """clinic/cpu.py gives the server one BLAS thread: OpenBLAS's others
+    spun for the encoder's small matrices (docs/performance.md). Messages under
+    2,000 characters are read on the event loop's thread, the main one."""
+    before = cpu_seconds_by_thread(assistant.pid)
+    for n in range(15):
+        assert assistant.send(new_visitor(), f"{n} {RAMBLING}")
+    after = cpu_seconds_by_thread(assistant.pid)
+    spent = {
+        thread: after[thread] - before.get(thread, 0.0)
+        for thread in after
+        if after[thread] > before.get(thread, 0.0)
+    }
+    total = sum(spent.values())
+    assert total > 0.3, spent  # enough work to tell where it went
+    assert spent.get(assistant.pid, 0.0) >= 0.85 * total, spent
