@@ -9,7 +9,7 @@ import gc
 import sys
 from dataclasses import fields
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from clinic.rasa_patches.action_results import ActionResultValidator
 from clinic.rasa_patches.deferred_imports import DeferredImports
@@ -186,6 +186,58 @@ def compare_domains_with_one_empty_domain() -> None:
         return self.as_dict() == empty_domain_data()
 
     Domain.is_empty = is_empty  # type: ignore[method-assign]
+
+
+class EventClasses:
+    """Rasa's event classes by type name, as ``Event.resolve_by_type`` finds
+    them: the first of ``all_subclasses(Event)`` with the name. Read again when
+    a name is not in it (an event class imported since)."""
+
+    by_name: ClassVar[dict[str, Any]] = {}
+
+    @classmethod
+    def named(cls, type_name: str) -> Any:
+        found = cls.by_name.get(type_name)
+        if found is None:
+            cls.by_name = cls.read()  # a new table, swapped in whole
+            found = cls.by_name.get(type_name)
+        return found
+
+    @staticmethod
+    def read() -> dict[str, Any]:
+        from rasa.shared.core.events import Event
+        from rasa.shared.utils.common import all_subclasses
+
+        table: dict[str, Any] = {}
+        for event_class in reversed(all_subclasses(Event)):  # so the first wins
+            table[event_class.type_name] = event_class
+        return table
+
+
+def resolve_event_by_type(type_name: str, default: Any = None) -> Any:
+    """``Event.resolve_by_type`` from a table instead of a walk of the classes."""
+    found = EventClasses.named(type_name)
+    if found is not None:
+        return found
+    if type_name == "topic":
+        return None  # as Rasa: old TopicSet events are skipped
+    if default is not None:
+        return default
+    raise ValueError(f"Unknown event name '{type_name}'.")
+
+
+def resolve_events_from_a_table() -> None:
+    """Event classes looked up by name in a table.
+
+    Each stored event of a conversation is turned back into an event by its
+    type name, and Rasa found the class by walking every subclass of ``Event``
+    (recursively, checking each for abstract methods) for every event: with
+    the tracker read for every message, 10-18% of the Rasa server's CPU in the
+    fuzz run's messages (cProfile; docs/performance.md).
+    """
+    from rasa.shared.core.events import Event
+
+    Event.resolve_by_type = staticmethod(resolve_event_by_type)  # type: ignore[assignment]
 
 
 def active_loop_as_sent(active_loop: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from clinic.rasa_patches.speed import (
     encode_endpoint_requests_with_orjson,
     freeze_once_the_agent_is_loaded,
     read_training_graph_on_use,
+    resolve_events_from_a_table,
     run_prediction_graph_in_order,
     validate_action_results_compiled,
 )
@@ -101,6 +102,21 @@ def every_patch() -> tuple[Patch, ...]:
             "one empty domain to compare with",
             compare_domains_with_one_empty_domain,
             (Touch("rasa.shared.core.domain", "Domain.is_empty", SHA["is_empty"]),),
+            speed=True,
+        ),
+        Patch(
+            "event classes looked up in a table",
+            resolve_events_from_a_table,
+            (
+                Touch(
+                    "rasa.shared.core.events",
+                    "Event.resolve_by_type",
+                    SHA["resolve_by_type"],
+                ),
+                Touch(
+                    "rasa.shared.utils.common", "all_subclasses", SHA["all_subclasses"]
+                ),
+            ),
             speed=True,
         ),
         Patch(
@@ -240,6 +256,12 @@ SHA: dict[str, str] = {
     "validate": "7714afb4250b7f8b24364418885b412b04d958f1bad3532a5207cdb41aa52d56",
     "session": "6ae219d9597a6178c650da177559aecdb5b0b6b478348918ded65cdfff68bff1",
     "is_empty": "f3fc99131bbda1f2021dcb88840cbbca61efc38db0b970d69a6fb93550b7c96f",
+    "resolve_by_type": (
+        "83e4b34b3e1a87e55ec457f9de7370b7ec578f5dade414d6d7efe662e27c2f96"
+    ),
+    "all_subclasses": (
+        "55ff0c71e7e3e3de0f3beaecea692049171a3c43d6c37e606fdbc702cbc5f78b"
+    ),
     "current_state": "4119150d676f2508436e6e740308b60d5c0290818caa95ddae4993172c629145",
     "runner": "baadaf6063fe4d225ff7ee6b1d6b5677f7886ceda48439acd5126115e3bda8a0",
     "handle": "e5c22d32136bae5920399d4e9243b6251c0578023152b720d93ee217cca4e723",
