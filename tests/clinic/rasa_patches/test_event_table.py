@@ -25,6 +25,7 @@ def patched() -> Iterator[None]:
         yield
     finally:
         Event.resolve_by_type = staticmethod(RASAS_OWN)  # type: ignore[assignment]
+        EventClasses.by_name = {}  # forget any class a test defined
 
 
 def test_every_event_name_gives_rasas_class(patched: None) -> None:
@@ -51,8 +52,6 @@ def test_an_event_class_imported_after_the_table_is_found(patched: None) -> None
 
     assert Event.resolve_by_type("clinic_test_later_event") is LaterEvent
     assert RASAS_OWN("clinic_test_later_event") is LaterEvent
-    del LaterEvent
-    EventClasses.by_name = {}  # forget the test's class
 
 
 def test_a_stored_conversation_reads_back_the_same(patched: None) -> None:
