@@ -28,6 +28,7 @@ from asyncio import AbstractEventLoop
 from collections.abc import Coroutine
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
@@ -55,6 +56,9 @@ from clinic.store.db import default_engine
 logger = logging.getLogger(__name__)
 
 REPEAT_ALERT_WINDOW = timedelta(minutes=10)
+# The timer's shortest pause, whatever retry_seconds is (0 in tests: retry on
+# every event), so a database that stays down is not tried in a busy loop.
+MIN_TIMER_SECONDS = 1.0
 
 
 def crisis_flag_from_event(event: dict[str, Any]) -> CrisisFlag | None:
@@ -193,6 +197,7 @@ class CrisisFlagBroker(EventBroker):
         self._notifier = notifier
         self._retry_seconds = retry_seconds
         self._next_retry = 0.0
+        self._timer_set = False
         self._repeat_window = repeat_window
 
     @classmethod
@@ -219,10 +224,26 @@ class CrisisFlagBroker(EventBroker):
 
     def _retry_kept_flags_now_and_then(self) -> None:
         """Any event may find the database back; the file check is a stat()."""
-        now = time.monotonic()
-        if now < self._next_retry:
-            return
-        self._next_retry = now + self._retry_seconds
+        if time.monotonic() >= self._next_retry:
+            self._retry_kept_flags()
+
+    def _retry_kept_flags(self) -> None:
+        self._next_retry = time.monotonic() + self._retry_seconds
         path = spool_path()
         if anything_waits(path):
-            start(asyncio.to_thread(try_moving_into_database, default_engine(), path))
+            start(self._move_kept_flags(path))
+
+    async def _move_kept_flags(self, path: Path) -> None:
+        """Moves the kept flags into the database. While some still wait, it
+        tries again after ``retry_seconds`` even if no event comes: the
+        database may come back at night, when no visitor is writing."""
+        await asyncio.to_thread(try_moving_into_database, default_engine(), path)
+        if self._timer_set or not anything_waits(path):
+            return
+        self._timer_set = True
+        delay = max(self._retry_seconds, MIN_TIMER_SECONDS)
+        asyncio.get_running_loop().call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer_set = False
+        self._retry_kept_flags()

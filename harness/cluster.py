@@ -4,7 +4,7 @@ TCP proxies that a test can cut."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,9 +56,10 @@ def proxied(url: str, proxy: TcpProxy) -> str:
 
 @contextmanager
 def cluster_on_fresh_databases(
-    model: Path, run_dir: Path, replicas: int = 2
+    model: Path, run_dir: Path, replicas: int = 2, env: Mapping[str, str] | None = None
 ) -> Iterator[RunningCluster]:
-    """``replicas`` Rasa servers and as many action servers behind nginx."""
+    """``replicas`` Rasa servers and as many action servers behind nginx;
+    ``env`` is added to every service's environment."""
     redis = urlsplit(redis_url())
     postgres = urlsplit(POSTGRES_ADMIN_URL)
     with (
@@ -78,7 +79,11 @@ def cluster_on_fresh_databases(
             console_port=free_port(),
             site_port=free_port(),
         )
-        base = {**base_environment(topology.database_url), "REST_TOKEN": REST_TOKEN}
+        base = {
+            **base_environment(topology.database_url),
+            "REST_TOKEN": REST_TOKEN,
+            **(env or {}),
+        }
         base.pop("ACTION_ENDPOINT_URL", None)
         with running_cluster(topology, model, TOKEN, base) as cluster:
             front = Assistant(

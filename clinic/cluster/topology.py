@@ -338,7 +338,8 @@ def running_cluster(
     if shutil.which(NGINX) is None and not Path("/usr/sbin/nginx").exists():
         raise RuntimeError("nginx is not installed (apt-get install nginx)")
     prepare(topology)
-    env = shared_environment(topology, base)
+    # The console calls the replicas' HTTP API with the token they were started with.
+    env = {**shared_environment(topology, base), "RASA_AUTH_TOKEN": token}
     running: dict[str, Service] = {}
     with ExitStack() as stack:
         for service in services(topology, model, token):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import os
@@ -186,6 +187,35 @@ async def test_kept_flags_reach_the_database_once_it_is_back(
     assert move_into_database(engine, spool) == 0, "nothing is stored twice"
     assert len(list_crisis_flags(engine)) == 1
     engine.dispose()
+
+
+async def test_kept_flags_reach_the_database_without_another_event(
+    unreachable_database: tuple[str, str],
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At night nobody may write for hours: the server tries again on a timer
+    while any flag waits, not only when the next event comes."""
+    _, working_url = unreachable_database
+    notifier = StaffNotifier("http://127.0.0.1:9/nobody", 1, **QUICK_RETRIES)
+    broker = CrisisFlagBroker(notifier, retry_seconds=0)
+    broker.publish(user_event("v-night", "i want to kill myself"))
+    await wait_for_background_notifications()
+    assert len(waiting_flags(spool)) == 1
+
+    upgrade(working_url)
+    monkeypatch.setenv("DATABASE_URL", working_url)
+    engine = make_engine(working_url)
+    deadline = time.monotonic() + 10
+    while not list_crisis_flags(engine) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    [row] = list_crisis_flags(engine)
+    engine.dispose()
+    assert (row["conversation_id"], row["message"]) == (
+        "v-night",
+        "i want to kill myself",
+    )
+    assert waiting_flags(spool) == []
 
 
 async def test_a_flag_already_stored_is_not_stored_again(
