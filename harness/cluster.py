@@ -78,6 +78,8 @@ def cluster_on_fresh_databases(
             action_ports=tuple(free_port() for _ in range(replicas)),
             console_port=free_port(),
             site_port=free_port(),
+            console_backend_port=free_port(),
+            site_backend_port=free_port(),
         )
         base = {
             **base_environment(topology.database_url),

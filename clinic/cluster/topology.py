@@ -15,7 +15,12 @@ Routing, in nginx (Debian's package):
   replica: the conversation is in PostgreSQL and one replica at a time holds
   its lock in Redis (clinic/cluster/lock_store.py).
 - the replicas call the action servers through nginx too, on a port of its
-  own, so a stopped action server is passed over.
+  own, so a stopped action server is passed over;
+- the staff console and the demo site are behind nginx as well, each on its
+  public port (5080, 8080), the processes themselves on ports of their own
+  (``CLUSTER_CONSOLE_BACKEND_PORT``, ``CLUSTER_SITE_BACKEND_PORT``): one front
+  door, where a clinic puts TLS. The console's live views are server-sent
+  events, so nginx passes them on unbuffered and keeps them open.
 
 A replica or action server that refuses connections is passed over at once
 (``proxy_next_upstream error``: nothing was sent, so even a POST is retried).
@@ -77,8 +82,10 @@ class Topology:
     actions_front_port: int
     rasa_ports: tuple[int, ...]
     action_ports: tuple[int, ...]
-    console_port: int
-    site_port: int
+    console_port: int  # nginx, in front of the console
+    site_port: int  # nginx, in front of the demo site
+    console_backend_port: int  # the console process
+    site_backend_port: int  # the demo site's process
 
     @property
     def front_url(self) -> str:
@@ -91,6 +98,14 @@ class Topology:
     @property
     def console_url(self) -> str:
         return f"http://127.0.0.1:{self.console_port}"
+
+    @property
+    def console_backend_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_backend_port}"
+
+    @property
+    def site_backend_url(self) -> str:
+        return f"http://127.0.0.1:{self.site_backend_port}"
 
 
 def upstream(name: str, ports: tuple[int, ...], balance: str = "") -> str:
@@ -112,6 +127,10 @@ def nginx_conf(topology: Topology) -> str:
       proxy_next_upstream error timeout;
       proxy_read_timeout 90s;
 """
+    # The console's live queue and chat are server-sent events: each passed on
+    # at once, the stream kept open while a staff member watches.
+    streamed = proxied.replace("proxy_read_timeout 90s;", "proxy_read_timeout 1h;")
+    streamed += "      proxy_buffering off;\n"
     return f"""# Written by clinic/cluster/topology.py; rewritten on every start.
 user {getpass.getuser()};
 worker_processes 1;
@@ -154,6 +173,20 @@ http {{
 {proxied}\
     }}
   }}
+  server {{
+    listen 127.0.0.1:{topology.console_port};
+    location / {{
+      proxy_pass http://127.0.0.1:{topology.console_backend_port};
+{streamed}\
+    }}
+  }}
+  server {{
+    listen 127.0.0.1:{topology.site_port};
+    location / {{
+      proxy_pass http://127.0.0.1:{topology.site_backend_port};
+{proxied}\
+    }}
+  }}
 }}
 """
 
@@ -188,6 +221,10 @@ def shared_environment(topology: Topology, base: Mapping[str, str]) -> dict[str,
         "WIDGET_ORIGINS": topology.site_url,
         "SITE_PORT": str(topology.site_port),
         "CONSOLE_PORT": str(topology.console_port),
+        # Where staff open the console (the crisis alert's link): nginx.
+        "CONSOLE_PUBLIC_URL": topology.console_url,
+        # nginx's X-Forwarded-For names who signs in (sign-in limits per address).
+        "CONSOLE_TRUSTED_PROXIES": "127.0.0.1",
     }
 
 
@@ -238,15 +275,16 @@ def services(topology: Topology, model: Path, token: str) -> list[Service]:
         Service(
             "console",
             [str(PYTHON), "-m", "clinic.console"],
-            f"{topology.console_url}{HEALTH_PATHS['console']}",
+            f"{topology.console_backend_url}{HEALTH_PATHS['console']}",
+            {"CONSOLE_PORT": str(topology.console_backend_port)},
         )
     )
     found.append(
         Service(
             "site",
             [str(PYTHON), "-m", "clinic.site"],
-            f"{topology.site_url}{HEALTH_PATHS['site']}",
-            {"SITE_HOST": "127.0.0.1"},
+            f"{topology.site_backend_url}{HEALTH_PATHS['site']}",
+            {"SITE_HOST": "127.0.0.1", "SITE_PORT": str(topology.site_backend_port)},
         )
     )
     conf = topology.run_dir / "nginx.conf"
@@ -378,6 +416,8 @@ def default_topology(environ: Mapping[str, str] = os.environ) -> Topology:
 
     rasa = port("RASA_PORT", DEFAULT_PORTS["rasa"])
     actions = port("ACTION_PORT", DEFAULT_PORTS["actions"])
+    console = port("CONSOLE_PORT", DEFAULT_PORTS["console"])
+    site = port("SITE_PORT", DEFAULT_PORTS["site"])
     return Topology(
         database_url=environ.get(
             "CLUSTER_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/clinic"
@@ -388,6 +428,8 @@ def default_topology(environ: Mapping[str, str] = os.environ) -> Topology:
         actions_front_port=port("CLUSTER_ACTIONS_PORT", 8001),
         rasa_ports=(rasa + 1, rasa + 2),
         action_ports=(actions + 1, actions + 2),
-        console_port=port("CONSOLE_PORT", DEFAULT_PORTS["console"]),
-        site_port=port("SITE_PORT", DEFAULT_PORTS["site"]),
+        console_port=console,
+        site_port=site,
+        console_backend_port=port("CLUSTER_CONSOLE_BACKEND_PORT", console + 1),
+        site_backend_port=port("CLUSTER_SITE_BACKEND_PORT", site + 1),
     )

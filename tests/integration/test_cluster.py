@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import create_engine
 
 from clinic.store.crisis_flags import list_crisis_flags
@@ -83,6 +84,26 @@ def test_visitors_are_answered_through_nginx_by_both_replicas(
         for addr in replicas_that_answered(group, "/webhooks/rest/webhook")
     }
     assert ports == {str(port) for port in group.cluster.topology.rasa_ports}
+
+
+def upstreams_of(group: RunningCluster, request: str) -> set[str]:
+    """The addresses nginx passed ``request`` ("GET /login") on to."""
+    log = group.cluster.log("nginx-access").read_text(errors="replace")
+    return set(re.findall(rf'"{re.escape(request)}[ ?][^"]*" \d+ (\S+)', log))
+
+
+def test_the_console_and_the_demo_site_are_behind_nginx(
+    group: RunningCluster,
+) -> None:
+    """One front door: staff and visitors reach the console and the demo page
+    through nginx, and the page's chat widget talks to nginx too."""
+    topology = group.cluster.topology
+    login = requests.get(f"{topology.console_url}/login", timeout=10)
+    assert login.ok and "csrf_token" in login.text
+    page = requests.get(f"{topology.site_url}/", timeout=10)
+    assert page.ok and f'data-server="{topology.front_url}"' in page.text
+    assert upstreams_of(group, "GET /login") == {topology.console_backend_url[7:]}
+    assert upstreams_of(group, "GET /") >= {topology.site_backend_url[7:]}
 
 
 def test_every_services_log_is_the_service_users_only(group: RunningCluster) -> None:

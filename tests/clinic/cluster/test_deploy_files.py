@@ -18,6 +18,7 @@ from clinic.cluster.topology import (
     SECRETS,
     action_server_command,
     default_topology,
+    nginx_conf,
     rasa_server_command,
     shared_environment,
 )
@@ -187,3 +188,25 @@ def test_the_image_leaves_out_the_machines_secrets_database_and_build_output() -
     assert re.search(
         r"mkdir -p models && bash scripts/train.sh > models/LIVE", dockerfile
     )
+
+
+def test_the_console_and_the_site_are_behind_the_proxy_everywhere() -> None:
+    """make cluster puts them behind nginx; compose's nginx publishes their
+    ports (they publish none) and Kubernetes routes them through an Ingress."""
+    compose = yaml.safe_load((DEPLOY / "compose.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    for role in ("console", "site"):
+        assert "ports" not in services[role]
+        port = DEFAULT_PORTS[role]
+        assert f"{port}:{port}" in services["nginx"]["ports"]
+        assert f"listen {port};" in (DEPLOY / "nginx.conf").read_text()
+    routed = {
+        path["backend"]["service"]["name"]
+        for doc in kubernetes()
+        if doc["kind"] == "Ingress"
+        for rule in doc["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert {"rasa", "console", "site"} <= routed
+    conf = nginx_conf(default_topology())
+    assert "proxy_buffering off;" in conf.split(f":{DEFAULT_PORTS['console']};")[1]
