@@ -197,7 +197,8 @@ class CrisisFlagBroker(EventBroker):
         self._notifier = notifier
         self._retry_seconds = retry_seconds
         self._next_retry = 0.0
-        self._timer_set = False
+        # The loop the retry timer is set on, while one is set.
+        self._timer_loop: AbstractEventLoop | None = None
         self._repeat_window = repeat_window
 
     @classmethod
@@ -238,12 +239,17 @@ class CrisisFlagBroker(EventBroker):
         tries again after ``retry_seconds`` even if no event comes: the
         database may come back at night, when no visitor is writing."""
         await asyncio.to_thread(try_moving_into_database, default_engine(), path)
-        if self._timer_set or not anything_waits(path):
+        if self._timer_is_set() or not anything_waits(path):
             return
-        self._timer_set = True
+        self._timer_loop = asyncio.get_running_loop()
         delay = max(self._retry_seconds, MIN_TIMER_SECONDS)
-        asyncio.get_running_loop().call_later(delay, self._on_timer)
+        self._timer_loop.call_later(delay, self._on_timer)
+
+    def _timer_is_set(self) -> bool:
+        """A timer set on a loop that has ended (a command-line tool's) will
+        never fire: it does not count."""
+        return self._timer_loop is not None and not self._timer_loop.is_closed()
 
     def _on_timer(self) -> None:
-        self._timer_set = False
+        self._timer_loop = None
         self._retry_kept_flags()

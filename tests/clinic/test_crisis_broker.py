@@ -218,6 +218,36 @@ async def test_kept_flags_reach_the_database_without_another_event(
     assert waiting_flags(spool) == []
 
 
+def test_a_timer_left_on_an_ended_loop_does_not_stop_the_retries(
+    unreachable_database: tuple[str, str],
+    spool: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A flag kept aside outside the server (no event loop: a tool's own,
+    ended at once) leaves a timer that never fires; the server's retries
+    still set one of their own."""
+    _, working_url = unreachable_database
+    notifier = StaffNotifier("http://127.0.0.1:9/nobody", 1, **QUICK_RETRIES)
+    broker = CrisisFlagBroker(notifier, retry_seconds=0)
+    broker.publish(user_event("v-tool", "i want to kill myself"))
+
+    async def in_the_server() -> list[dict]:
+        broker.publish(user_event("v-other", "hello", intent="greet"))
+        await wait_for_background_notifications()
+        upgrade(working_url)
+        monkeypatch.setenv("DATABASE_URL", working_url)
+        engine = make_engine(working_url)
+        deadline = time.monotonic() + 10
+        while not list_crisis_flags(engine) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        rows = list_crisis_flags(engine)
+        engine.dispose()
+        return rows
+
+    [row] = asyncio.run(in_the_server())
+    assert row["conversation_id"] == "v-tool"
+
+
 async def test_a_flag_already_stored_is_not_stored_again(
     database: str, spool: Path
 ) -> None:
