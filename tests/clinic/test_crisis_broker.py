@@ -189,6 +189,19 @@ async def test_kept_flags_reach_the_database_once_it_is_back(
     engine.dispose()
 
 
+async def flags_once_some_are_stored(database_url: str) -> list[dict]:
+    """The database's crisis flags, once there are any (10 s at most), with
+    no event published meanwhile: only the broker's timer can move them in."""
+    engine = make_engine(database_url)
+    try:
+        deadline = time.monotonic() + 10
+        while not list_crisis_flags(engine) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        return list_crisis_flags(engine)
+    finally:
+        engine.dispose()
+
+
 async def test_kept_flags_reach_the_database_without_another_event(
     unreachable_database: tuple[str, str],
     spool: Path,
@@ -205,12 +218,7 @@ async def test_kept_flags_reach_the_database_without_another_event(
 
     upgrade(working_url)
     monkeypatch.setenv("DATABASE_URL", working_url)
-    engine = make_engine(working_url)
-    deadline = time.monotonic() + 10
-    while not list_crisis_flags(engine) and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
-    [row] = list_crisis_flags(engine)
-    engine.dispose()
+    [row] = await flags_once_some_are_stored(working_url)
     assert (row["conversation_id"], row["message"]) == (
         "v-night",
         "i want to kill myself",
@@ -236,13 +244,7 @@ def test_a_timer_left_on_an_ended_loop_does_not_stop_the_retries(
         await wait_for_background_notifications()
         upgrade(working_url)
         monkeypatch.setenv("DATABASE_URL", working_url)
-        engine = make_engine(working_url)
-        deadline = time.monotonic() + 10
-        while not list_crisis_flags(engine) and time.monotonic() < deadline:
-            await asyncio.sleep(0.2)
-        rows = list_crisis_flags(engine)
-        engine.dispose()
-        return rows
+        return await flags_once_some_are_stored(working_url)
 
     [row] = asyncio.run(in_the_server())
     assert row["conversation_id"] == "v-tool"
