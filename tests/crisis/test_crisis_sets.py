@@ -135,3 +135,25 @@ def test_false_alarms_of_the_later_sets_do_not_grow(
     messages = [verdict for category in verdicts.values() for verdict in category]
     alarms = [text for text, is_crisis in messages if is_crisis]
     assert len(alarms) <= most, alarms
+
+
+OTHER_LANGUAGES = read_message_sets(SETS / "other_languages.yml")
+QUESTIONS = "questions"
+
+
+@pytest.mark.parametrize("language", sorted(set(OTHER_LANGUAGES) - {QUESTIONS}))
+def test_risk_written_in_another_language_is_detected(
+    assistant: Assistant, language: str
+) -> None:
+    """config/crisis_phrases.yml, other_language: the assistant answers in
+    English only, but a wish to die in Spanish or French is still a crisis."""
+    assert missed_crises(assistant, OTHER_LANGUAGES[language]) == []
+
+
+def test_questions_in_another_language_raise_no_alarm(assistant: Assistant) -> None:
+    alarms = [
+        text
+        for text in OTHER_LANGUAGES[QUESTIONS]
+        if label_from_parse(assistant.parse(text)) == "crisis"
+    ]
+    assert alarms == []

@@ -134,6 +134,36 @@ def test_risk_that_is_over_gets_its_answer_the_crisis_line_and_no_flag(
     engine.dispose()
 
 
+@pytest.mark.parametrize(
+    "message", ["je veux mourir", "ya no quiero vivir, me quiero matar"]
+)
+def test_risk_in_another_language_gets_the_crisis_reply_and_a_flag(
+    assistant: Assistant, message: str
+) -> None:
+    """Not "I can only chat in English": the crisis reply, and staff see it."""
+    visitor = new_visitor()
+    replies = assistant.send(visitor, message)
+    assert_crisis_reply(replies)
+    assert "only chat in English" not in all_text(replies)
+    engine = create_engine(assistant.database_url)
+    [flag] = list_crisis_flags(engine, visitor)
+    engine.dispose()
+    assert flag["message"] == message
+
+
+def test_a_question_in_another_language_gets_english_only_and_the_line(
+    assistant: Assistant,
+) -> None:
+    visitor = new_visitor()
+    text = all_text(assistant.send(visitor, "je veux prendre rendez-vous"))
+    assert "only chat in English" in text
+    assert "988" in text, "the English-only reply names the crisis line"
+    assert "I'm really glad you told me" not in text, "not the crisis reply"
+    engine = create_engine(assistant.database_url)
+    assert list_crisis_flags(engine, visitor) == []
+    engine.dispose()
+
+
 def test_crisis_is_flagged_for_staff_and_staff_are_notified(
     assistant: Assistant, staff_webhook: WebhookSink
 ) -> None:
