@@ -121,7 +121,8 @@ def _word_patterns(
         yield {**pattern, "OP": "?"} if optional else pattern
         return
     if spec.startswith("="):
-        yield {"LOWER": {"IN": spec[1:].lower().split("/")}}
+        exact = {"LOWER": {"IN": spec[1:].lower().split("/")}}
+        yield {**exact, "OP": "?"} if optional else exact
         return
     if "/" not in spec:
         norms = normalise(spec)

@@ -128,6 +128,16 @@ def test_word_classes_stand_for_each_of_their_words(nlp: Language) -> None:
     assert pattern == [{"NORM": "take"}, {"NORM": {"IN": ["pill", "xanax"]}}]
 
 
+def test_an_exact_word_in_brackets_is_optional(nlp: Language) -> None:
+    """ "(=word)" had compiled to a required word, silently."""
+    pattern = compile_phrase("=no (=quiero) =vivir", lambda word: [word])
+    assert pattern == [
+        {"LOWER": {"IN": ["no"]}},
+        {"LOWER": {"IN": ["quiero"]}, "OP": "?"},
+        {"LOWER": {"IN": ["vivir"]}},
+    ]
+
+
 def test_an_undefined_word_class_is_refused(nlp: Language) -> None:
     with pytest.raises(PhraseError, match="<poison>"):
         compile_phrase("take <poison>", lambda word: [word], {})
