@@ -127,7 +127,7 @@ def test_a_domain_response_is_edited_in_its_domain_file(
     before = path.read_text()
     editor.set_response_text("utter_thank", "You're welcome! Anything else?", "dana")
     assert changed_lines(before, path.read_text()) == (
-        ["  - text: You're welcome. Is there anything else I can help you with?"],
+        ["  - text: No problem at all. Is there anything else I can help you with?"],
         ["  - text: You're welcome! Anything else?"],
     )
 
