@@ -9,6 +9,8 @@ Beyond Rasa's templating it
 - asks "Would you like to book a consultation?" (``utter_offer_booking``) under
   an answer that offers a booking button, so a typed "yes" can accept it;
 - drops buttons whose link is not configured (an empty ``booking_url``);
+- under the answer to a long message that asks several things, offers the
+  other questions it asked as buttons (``utter_other_questions``);
 - shows booking details readably (``{booking_contact_display}``);
 - tells replies whether the clinic's team is within its live-chat hours now
   (slot ``clinic_open``, filled for each reply and never stored), so the crisis
@@ -33,8 +35,11 @@ from rasa.utils.endpoints import EndpointConfig
 
 from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
+from clinic.components.other_questions import OTHER_QUESTIONS
 from clinic.follow_up import ANSWER_KEY, answer_in_context, previous_answer
+from clinic.intent_names import topic_of
 from clinic.settings import ClinicSettings, CrisisResources, current_settings
+from clinic.topic_titles import FAQ_SUGGESTIONS
 
 CRISIS_MODE_SLOT = "crisis_mode"
 # Within the clinic's live-chat hours now? Filled here for every reply, never
@@ -44,6 +49,9 @@ CRISIS_RESPONSE_PREFIX = "utter_crisis"
 CRISIS_SUPPORT_RESPONSE = "utter_crisis_support"
 BOOKING_PAYLOAD = "/book_appointment"
 BOOKING_OFFER_RESPONSE = "utter_offer_booking"
+# Under an answer to a message that asked several things (clinic/components/
+# other_questions.py): the other questions, each a button that asks it again.
+OTHER_QUESTIONS_RESPONSE = "utter_other_questions"
 FAQ_RESPONSE_PREFIX = "utter_faq/"
 RESPONSE_PREFIX = "utter_"
 HOPES_NOT_SHARED = "(not shared)"
@@ -92,6 +100,15 @@ def offers_booking(response: dict[str, Any]) -> bool:
         button.get("payload") == BOOKING_PAYLOAD
         for button in response.get("buttons") or []
     )
+
+
+def other_question_title(other: dict[str, Any]) -> str:
+    """The topic's short title; a clause of a topic without one, shortened."""
+    suggestion = FAQ_SUGGESTIONS.get(topic_of(str(other.get("answer", ""))))
+    if suggestion:
+        return suggestion.title
+    text = str(other.get("text", ""))
+    return text if len(text) <= 40 else f"{text[:39].rstrip()}…"
 
 
 def booking_values(slots: dict[str, Any]) -> dict[str, str]:
@@ -178,7 +195,12 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         )
         if in_context:
             utter_action = f"{RESPONSE_PREFIX}{in_context}"
-        response = self._generate(utter_action, tracker, output_channel, kwargs)
+        answered = utter_action.removeprefix(RESPONSE_PREFIX)
+        asked = (message.parse_data.get(OTHER_QUESTIONS) if message else None) or []
+        others = [other for other in asked if other.get("answer") != answered]
+        response = self._generate(
+            utter_action, tracker, output_channel, kwargs, others=others
+        )
         if response is None:
             return None
         return {**response, ANSWER_KEY: utter_action.removeprefix(RESPONSE_PREFIX)}
@@ -189,6 +211,7 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         tracker: DialogueStateTracker,
         output_channel: str,
         kwargs: dict[str, Any],
+        others: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any] | None:
         slots = {
             **tracker.current_slot_values(),
@@ -202,6 +225,10 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             return None
         response = without_unset_links(response)
         in_crisis = bool(slots.get(CRISIS_MODE_SLOT))
+        if others and not in_crisis and tracker.active_loop_name is None:
+            response = self._with_other_questions(
+                response, others, slots, output_channel
+            )
         if in_crisis:
             response = without_booking_prompts(response, values["booking_url"])
         elif tracker.active_loop_name is not None:
@@ -226,6 +253,30 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
     def _mentions_suicide(tracker: DialogueStateTracker) -> bool:
         message = tracker.latest_message
         return bool(message and message.parse_data.get(MENTIONS_SUICIDE))
+
+    def _with_other_questions(
+        self,
+        response: dict[str, Any],
+        others: list[dict[str, Any]],
+        slots: dict[str, Any],
+        output_channel: str,
+    ) -> dict[str, Any]:
+        """The answer, then a line inviting the visitor to tap for the rest,
+        and a button per other question, which asks it again on its own."""
+        intro = self.generate_from_slots(
+            OTHER_QUESTIONS_RESPONSE, slots, output_channel
+        )
+        if not intro or not intro.get("text"):
+            return response
+        buttons = [
+            {"title": other_question_title(other), "payload": str(other["text"])}
+            for other in others
+        ]
+        return {
+            **response,
+            "text": f"{response.get('text') or ''}\n\n{intro['text']}",
+            "buttons": [*buttons, *(response.get("buttons") or [])],
+        }
 
     def _with_booking_offer(
         self, response: dict[str, Any], slots: dict[str, Any], output_channel: str

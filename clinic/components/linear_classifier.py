@@ -56,6 +56,12 @@ from clinic.components.linear_model import (
     give_vocabularies,
     take_vocabularies,
 )
+from clinic.components.other_questions import (
+    OTHER_QUESTIONS,
+    QUESTION_SEGMENTS,
+    SEGMENT_EMBEDDINGS,
+    other_questions,
+)
 from clinic.components.parse_result import (
     RESPONSE_KEY_SEPARATOR,
     answers_within_topics,
@@ -202,20 +208,23 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             # Empty messages are labelled too (with low confidence): the
             # fallback classifier and the readability check expect an intent.
-            self._label(message, self._text_of(message, model))
+            answered = self._label(message, self._text_of(message, model))
+            self._read_other_questions(message, model, answered)
         return messages
 
-    def _label(self, message: Message, text: str) -> None:
+    def _answer_labels(self) -> list[str]:
+        if self._answers is None:
+            return []
+        return [str(label) for label in self._answers.classes_]
+
+    def _label(self, message: Message, text: str) -> str:
+        """Sets the intent, its ranking and the answers; returns the answer
+        chosen (the top label's best answer, or the label itself)."""
         assert self._model is not None and self._scorer is not None
         embedding = message.get(SENTENCE_EMBEDDING) if self._embedding_weight else None
         scores = self._scorer.scores(text, embedding)
         ranking = ranked((str(label) for label in self._model.classes_), scores.topics)
-        answer_labels = (
-            [str(label) for label in self._answers.classes_]
-            if self._answers is not None
-            else []
-        )
-        answers = answers_within_topics(answer_labels, scores.answers)
+        answers = answers_within_topics(self._answer_labels(), scores.answers)
         intents = intent_ranking(ranking)
         message.set(INTENT, intents[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
@@ -226,6 +235,37 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 ranking, retrieval_intent, self._responses, answers
             )
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+        top = ranking[0][0]
+        return answers[top][0][0] if top in answers else top
+
+    def _best_answer(
+        self, text: str, embedding: np.ndarray | None
+    ) -> tuple[str, float]:
+        """The best answer of the likeliest label, and that label's probability."""
+        assert self._model is not None and self._scorer is not None
+        scores = self._scorer.scores(text, embedding)
+        ranking = ranked((str(label) for label in self._model.classes_), scores.topics)
+        label, confidence = ranking[0]
+        answers = answers_within_topics(self._answer_labels(), scores.answers)
+        return (answers[label][0][0] if label in answers else label), confidence
+
+    def _read_other_questions(
+        self, message: Message, model: SpacyModel, answered: str
+    ) -> None:
+        """Each clause of a message that asks several things, read on its own
+        (clinic/components/other_questions.py)."""
+        segments = message.get(QUESTION_SEGMENTS)
+        if not segments:
+            return
+        embeddings = message.get(SEGMENT_EMBEDDINGS) if self._embedding_weight else None
+        readings = []
+        for index, segment in enumerate(segments):
+            embedding = embeddings[index] if embeddings is not None else None
+            text = normalised_text(model.model(segment))
+            readings.append((segment, *self._best_answer(text, embedding)))
+        found = other_questions(readings, answered)
+        if found:
+            message.set(OTHER_QUESTIONS, found, add_to_output=True)
 
     @staticmethod
     def _text_of(message: Message, model: SpacyModel) -> str:

@@ -19,6 +19,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinic.components.other_questions import QUESTION_SEGMENTS, question_segments
 from clinic.limits import MAX_MESSAGE_CHARS
 from clinic.text_cleaning import clean_text
 
@@ -91,6 +92,11 @@ class InputSanitizer(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            raw = message.get(TEXT)
+            # Read before cleaning, which removes the punctuation between them.
+            segments = question_segments(raw) if isinstance(raw, str) else []
+            if segments:
+                message.set(QUESTION_SEGMENTS, segments, add_to_output=False)
             self.sanitize(message)
         return messages
 

@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from clinic.components.other_questions import QUESTION_SEGMENTS, SEGMENT_EMBEDDINGS
 from clinic.nlp.embedding_cache import cache_path, encode_with_cache
 from clinic.nlp.encoder import MiniLM
 
@@ -69,4 +70,8 @@ class SentenceEncoder(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             message.set(SENTENCE_EMBEDDING, self._encoder.encode_one(text_of(message)))
+            # The clauses of a message that asks several things (at most four).
+            segments = message.get(QUESTION_SEGMENTS)
+            if segments:
+                message.set(SEGMENT_EMBEDDINGS, self._encoder.encode(segments))
         return messages

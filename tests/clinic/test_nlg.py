@@ -38,6 +38,8 @@ responses:
   - text: "It works on glutamate."
   utter_offer_booking:
   - text: "Would you like to book a consultation?"
+  utter_other_questions:
+  - text: "You asked about more than one thing."
   utter_ask_booking_first_name:
   - text: "What's your first name?"
     buttons:
@@ -170,6 +172,59 @@ async def test_an_answer_to_a_question_about_suicide_ends_with_the_crisis_line(
     response = await generator.generate("utter_faq/cost", conversation, "rest")
     assert response["text"].endswith("or call 911.")
     assert any(b["payload"] == "/book_appointment" for b in response["buttons"])
+
+
+OTHER_QUESTIONS = [
+    {"answer": "faq/safety.addiction", "confidence": 0.7, "text": "is it addictive"},
+    {"answer": "faq/cost", "confidence": 0.9, "text": "and the price"},
+]
+
+
+def asked_several_things(crisis_mode: bool = False) -> DialogueStateTracker:
+    conversation = tracker(crisis_mode)
+    conversation.update(
+        UserUttered(
+            "how does it work, is it addictive, and the price",
+            parse_data={"other_questions": OTHER_QUESTIONS},
+        )
+    )
+    return conversation
+
+
+async def test_the_other_questions_of_a_message_are_offered_under_the_answer(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate(
+        "utter_faq/mechanism", asked_several_things(), "rest"
+    )
+    assert response["text"] == (
+        "It works on glutamate.\n\nYou asked about more than one thing."
+    )
+    assert response["buttons"] == [
+        {"title": "Is it safe?", "payload": "is it addictive"},
+        {"title": "Cost and insurance", "payload": "and the price"},
+    ]
+
+
+async def test_the_answer_given_is_not_offered_again(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate(
+        "utter_faq/cost", asked_several_things(), "rest"
+    )
+    payloads = [b["payload"] for b in response["buttons"]]
+    assert payloads[0] == "is it addictive"
+    assert "and the price" not in payloads
+
+
+async def test_no_other_questions_after_a_crisis(
+    generator: ClinicResponseGenerator,
+) -> None:
+    response = await generator.generate(
+        "utter_faq/mechanism", asked_several_things(crisis_mode=True), "rest"
+    )
+    assert "more than one thing" not in response["text"]
+    assert "buttons" not in response
 
 
 async def test_the_crisis_reply_carries_the_crisis_resources_as_data(

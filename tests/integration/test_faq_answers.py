@@ -91,3 +91,53 @@ def test_a_follow_up_naming_another_subject_changes_topic(
         "faq/schedule"
     )
     assert answer_of(visitor, "what about insurance") == "faq/cost.insurance"
+
+
+# A long message that asks several things (clinic/components/other_questions.py).
+SEVERAL_THINGS = (
+    "hi, I've been on zoloft for 3 years and my doctor wants me to try ketamine "
+    "but im scared of the trip part and also my husband is worried about "
+    "addiction because his brother had a drug problem, also how much does it "
+    "cost and does insurance pay for any of it? sorry for the long message"
+)
+ADDICTION_CLAUSE = (
+    "my husband is worried about addiction because his brother had a drug problem"
+)
+
+
+def test_the_other_questions_of_a_long_message_are_offered_as_buttons(
+    assistant: Assistant,
+) -> None:
+    visitor = Visitor(assistant)
+    reply = visitor.say(SEVERAL_THINGS)
+    [answer] = [name for name in reply.responses if name.startswith("utter_faq/")]
+    assert topic(answer.removeprefix("utter_")) == "faq/cost"
+    assert "You asked about more than one thing" in reply.text
+    assert ADDICTION_CLAUSE in reply.payloads
+    assert "sorry for the long message" not in reply.payloads
+    assert answer_of(visitor, ADDICTION_CLAUSE) == "faq/safety.addiction"
+
+
+def test_the_parse_result_names_the_other_questions(assistant: Assistant) -> None:
+    parse = assistant.parse(SEVERAL_THINGS)
+    others = {item["text"]: item["answer"] for item in parse["other_questions"]}
+    assert others[ADDICTION_CLAUSE] == "faq/safety.addiction"
+    given = parse["intent"]["full_retrieval_intent_name"]
+    assert given not in others.values(), "the answer given is not offered again"
+
+
+def test_a_message_that_asks_one_thing_gets_no_other_questions(
+    assistant: Assistant,
+) -> None:
+    reply = Visitor(assistant).say("how much does an infusion cost? thanks a lot")
+    assert "more than one thing" not in reply.text
+    assert "other_questions" not in assistant.parse("how much does an infusion cost")
+
+
+def test_another_answer_of_the_same_topic_is_offered(assistant: Assistant) -> None:
+    """How long a session lasts and how to get home are both the session's."""
+    reply = Visitor(assistant).say(
+        "How long does an infusion take? Can I drive home afterwards?"
+    )
+    assert "utter_faq/session.length" in reply.responses
+    assert "Can I drive home afterwards" in reply.payloads
