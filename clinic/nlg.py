@@ -37,9 +37,7 @@ from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
 from clinic.components.other_questions import OTHER_QUESTIONS
 from clinic.follow_up import ANSWER_KEY, answer_in_context, previous_answer
-from clinic.intent_names import topic_of
 from clinic.settings import ClinicSettings, CrisisResources, current_settings
-from clinic.topic_titles import FAQ_SUGGESTIONS
 
 CRISIS_MODE_SLOT = "crisis_mode"
 # Within the clinic's live-chat hours now? Filled here for every reply, never
@@ -102,13 +100,15 @@ def offers_booking(response: dict[str, Any]) -> bool:
     )
 
 
-def other_question_title(other: dict[str, Any]) -> str:
-    """The topic's short title; a clause of a topic without one, shortened."""
-    suggestion = FAQ_SUGGESTIONS.get(topic_of(str(other.get("answer", ""))))
-    if suggestion:
-        return suggestion.title
-    text = str(other.get("text", ""))
-    return text if len(text) <= 40 else f"{text[:39].rstrip()}…"
+def other_question_title(other: dict[str, Any], longest: int = 45) -> str:
+    """The visitor's own words, cut at a word: "my husband is worried about
+    addiction…" says which question a button asks better than a topic's name."""
+    text = str(other.get("text", "")).strip()
+    if len(text) > longest:
+        cut = text[: longest - 1]
+        space = cut.rfind(" ")
+        text = f"{(cut[:space] if space > longest // 2 else cut).rstrip()}…"
+    return text[:1].upper() + text[1:]
 
 
 def booking_values(slots: dict[str, Any]) -> dict[str, str]:

@@ -1,6 +1,6 @@
-"""Each FAQ topic's short title and a question that asks it, shown as buttons:
-the "did you mean?" choices (actions/fallback.py) and the other questions of a
-long message (clinic/nlg.py)."""
+"""Each FAQ topic's short title and a question that asks it, shown as buttons
+when the assistant asks "did you mean?" (actions/fallback.py). Kept in the
+clinic package, beside the response generator, so either server can read it."""
 
 from __future__ import annotations
 

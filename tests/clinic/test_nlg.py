@@ -8,7 +8,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from clinic.nlg import ClinicResponseGenerator
+from clinic.nlg import ClinicResponseGenerator, other_question_title
 from clinic.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,9 +201,16 @@ async def test_the_other_questions_of_a_message_are_offered_under_the_answer(
         "It works on glutamate.\n\nYou asked about more than one thing."
     )
     assert response["buttons"] == [
-        {"title": "Is it safe?", "payload": "is it addictive"},
-        {"title": "Cost and insurance", "payload": "and the price"},
+        {"title": "Is it addictive", "payload": "is it addictive"},
+        {"title": "And the price", "payload": "and the price"},
     ]
+
+
+def test_a_long_question_is_cut_at_a_word_for_its_button() -> None:
+    clause = "my husband is worried about addiction because his brother had a problem"
+    assert other_question_title({"text": clause}) == (
+        "My husband is worried about addiction…"
+    )
 
 
 async def test_the_answer_given_is_not_offered_again(
