@@ -44,10 +44,20 @@ _BOUNDARY = re.compile(
 )
 
 
+# "also" or "and" opening a clause ("... sick? also can my wife drive me?"):
+# left on, the clause would read as a follow-up of the answer (clinic/follow_up.py).
+_OPENING_CONNECTIVE = re.compile(
+    r"^(?:(?:and\s+)?also|and|plus)\b[,\s]*", re.IGNORECASE
+)
+
+
 def question_segments(text: str) -> list[str]:
     """The message's clauses of three or more words, cleaned, when it has two
     or more; otherwise none (a message that asks one thing)."""
-    parts = (clean_text(part) for part in _BOUNDARY.split(text[:SCANNED_CHARS]))
+    parts = (
+        _OPENING_CONNECTIVE.sub("", clean_text(part))
+        for part in _BOUNDARY.split(text[:SCANNED_CHARS])
+    )
     kept = [part for part in parts if len(part.split()) >= MIN_WORDS]
     return kept[:MAX_SEGMENTS] if len(kept) >= 2 else []
 

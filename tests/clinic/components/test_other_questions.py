@@ -27,6 +27,15 @@ def test_a_long_message_is_split_at_sentences_and_also() -> None:
     ]
 
 
+def test_a_clause_does_not_open_with_also_or_and() -> None:
+    text = "will I feel sick? also can my wife drive me home? And is it safe for me"
+    assert question_segments(text) == [
+        "will I feel sick",
+        "can my wife drive me home",
+        "is it safe for me",
+    ]
+
+
 def test_a_message_that_asks_one_thing_has_no_clauses() -> None:
     assert question_segments("how much does an infusion cost?") == []
     assert question_segments("Hi! How much is it?") == [], "'Hi!' is too short"
