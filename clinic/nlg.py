@@ -36,6 +36,7 @@ from rasa.utils.endpoints import EndpointConfig
 from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
 from clinic.components.other_questions import OTHER_QUESTIONS
+from clinic.components.sanitizer import bounded
 from clinic.follow_up import ANSWER_KEY, answer_in_context, previous_answer
 from clinic.settings import ClinicSettings, CrisisResources, current_settings
 
@@ -105,9 +106,7 @@ def other_question_title(other: dict[str, Any], longest: int = 45) -> str:
     addiction…" says which question a button asks better than a topic's name."""
     text = str(other.get("text", "")).strip()
     if len(text) > longest:
-        cut = text[: longest - 1]
-        space = cut.rfind(" ")
-        text = f"{(cut[:space] if space > longest // 2 else cut).rstrip()}…"
+        text = f"{bounded(text, longest - 1).rstrip()}…"
     return text[:1].upper() + text[1:]
 
 

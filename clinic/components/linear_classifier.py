@@ -220,11 +220,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def _label(self, message: Message, text: str) -> str:
         """Sets the intent, its ranking and the answers; returns the answer
         chosen (the top label's best answer, or the label itself)."""
-        assert self._model is not None and self._scorer is not None
         embedding = message.get(SENTENCE_EMBEDDING) if self._embedding_weight else None
-        scores = self._scorer.scores(text, embedding)
-        ranking = ranked((str(label) for label in self._model.classes_), scores.topics)
-        answers = answers_within_topics(self._answer_labels(), scores.answers)
+        ranking, answers = self._scored(text, embedding)
         intents = intent_ranking(ranking)
         message.set(INTENT, intents[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, intents, add_to_output=True)
@@ -238,15 +235,21 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         top = ranking[0][0]
         return answers[top][0][0] if top in answers else top
 
+    def _scored(
+        self, text: str, embedding: np.ndarray | None
+    ) -> tuple[list[tuple[str, float]], dict[str, list[tuple[str, float]]]]:
+        """The labels, likeliest first, and each topic's answers, best first."""
+        assert self._model is not None and self._scorer is not None
+        scores = self._scorer.scores(text, embedding)
+        ranking = ranked((str(label) for label in self._model.classes_), scores.topics)
+        return ranking, answers_within_topics(self._answer_labels(), scores.answers)
+
     def _best_answer(
         self, text: str, embedding: np.ndarray | None
     ) -> tuple[str, float]:
         """The best answer of the likeliest label, and that label's probability."""
-        assert self._model is not None and self._scorer is not None
-        scores = self._scorer.scores(text, embedding)
-        ranking = ranked((str(label) for label in self._model.classes_), scores.topics)
+        ranking, answers = self._scored(text, embedding)
         label, confidence = ranking[0]
-        answers = answers_within_topics(self._answer_labels(), scores.answers)
         return (answers[label][0][0] if label in answers else label), confidence
 
     def _read_other_questions(
