@@ -145,6 +145,16 @@ def fit_predict(
     model.steps[-1][1].fit(x_train, topics, sample_weight=weights[train])
     probabilities = model.steps[-1][1].predict_proba(x_test)
     classes = model.steps[-1][1].classes_
+    if config.get("flat"):
+        flat = build_classifier(config)
+        flat.fit(x_train, labels[train], sample_weight=weights[train])
+        full = flat.predict_proba(x_test)
+        summed = np.zeros_like(probabilities)
+        index = {str(c): i for i, c in enumerate(classes)}
+        for j, label in enumerate(flat.classes_):
+            summed[:, index[topic_of(str(label))]] += full[:, j]
+        mix = config["flat"]
+        probabilities = (1 - mix) * probabilities + mix * summed
     top = probabilities.argmax(1)
     predicted = np.where(
         probabilities.max(1) < FALLBACK, "nlu_fallback", classes[top]
@@ -287,6 +297,7 @@ def cross_validate(
                     "calibration_folds": 5,
                     "random_seed": 1,
                     "embedding_weight": embedding_weight,
+                    "flat": args.flat,
                 }
                 weights = np.where(real, real_weight, 1.0)
                 tally: Counter[str] = Counter()
@@ -372,6 +383,7 @@ def main() -> int:
     parser.add_argument("--C", type=float, nargs="+", default=[2.0])
     parser.add_argument("--embedding-weight", type=float, nargs="+", default=[1.0])
     parser.add_argument("--knn-weight", type=float, nargs="+", default=[0.0])
+    parser.add_argument("--flat", type=float, default=0.0)
     parser.add_argument("--errors", action="store_true", help="print each miss")
     parser.add_argument(
         "--crisis-detector",

@@ -5,6 +5,11 @@ some English topic. This component adds ``readability`` (``{"has_words": bool,
 "english": bool}``) to the parse result and, for a message with no words or not
 in English, makes the intent ``nlu_fallback`` so the fallback action answers it
 politely.
+A message is "not in English" only when two readings agree: too few of its words
+are known English (the spaCy pipeline's vocabulary and spelling repair), and a
+language identifier (py3langid, langid.py's model) finds another language likelier.
+Either alone misjudges real visitors: the vocabulary does not know "hallucinate"
+or "KAP", and the identifier guesses wildly on three words.
 A phone number or email address typed on its own has no words either, but it is
 no unreadable message: it becomes ``inform`` (what answers to the forms'
 contact question are), with ``contact_details`` ("phone" or "email") added to
@@ -15,6 +20,7 @@ The crisis detector runs after it, so a crisis is never hidden by this.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +49,33 @@ MIN_WORDS_TO_JUDGE = 3
 LATIN_END = 0x250  # Basic Latin to Latin Extended-B
 
 
+ENGLISH = "en"
+# The identifier chooses among English and the Latin-script languages visitors
+# of US and Canadian clinics most often write: over all 97 of its languages it
+# takes lower-case English for Swedish or Finnish ("will i hallucinate"). Other
+# scripts are the vocabulary's to judge (is_latin).
+LATIN_SCRIPT_LANGUAGES = [
+    ENGLISH,
+    *["es", "fr", "de", "pt", "it", "pl", "vi", "tl", "nl", "ro", "ht"],
+]
+
+
+@functools.cache
+def language_identifier() -> Any:
+    """langid.py's model, loaded on first use."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE)
+    identifier.set_languages(LATIN_SCRIPT_LANGUAGES)
+    return identifier
+
+
+def likeliest_language(text: str) -> str:
+    """The ISO 639-1 code of the likeliest of LATIN_SCRIPT_LANGUAGES (lower
+    case, as the sanitiser leaves the text)."""
+    return str(language_identifier().classify(text.lower())[0])
+
+
 def words_of(doc: Doc) -> list[str]:
     return [token.lower_ for token in doc if token.is_alpha]
 
@@ -51,14 +84,29 @@ def is_latin(word: str) -> bool:
     return all(ord(char) < LATIN_END for char in word)
 
 
+def mostly_latin(words: list[str]) -> bool:
+    return sum(1 for word in words if is_latin(word)) >= len(words) / 2
+
+
 def looks_english(words: list[str], is_known: Callable[[str], bool]) -> bool:
     latin = [word for word in words if is_latin(word)]
-    if len(latin) < len(words) / 2:
+    if not mostly_latin(words):
         return False
     if len(latin) < MIN_WORDS_TO_JUDGE:
         return True
     known = sum(1 for word in latin if is_known(word))
     return known >= ENGLISH_SHARE * len(latin)
+
+
+def reads_as_english(
+    text: str, words: list[str], is_known: Callable[[str], bool]
+) -> bool:
+    """Foreign only when the vocabulary and the language identifier agree."""
+    if not words:
+        return False
+    if looks_english(words, is_known):
+        return True
+    return mostly_latin(words) and likeliest_language(text) == ENGLISH
 
 
 @DefaultV1Recipe.register(
@@ -86,7 +134,8 @@ class ReadabilityCheck(GraphComponent):
                 continue  # a button payload such as /book_appointment, not typed text
             doc = message.get(SPACY_DOCS[TEXT])
             words = words_of(doc) if doc is not None else []
-            english = bool(words) and looks_english(words, normalizer.is_known_word)
+            text = doc.text if doc is not None else ""
+            english = reads_as_english(text, words, normalizer.is_known_word)
             readability: dict[str, Any] = {"has_words": bool(words), "english": english}
             contact = None if words else mentioned_contact_kind(str(message.get(TEXT)))
             if contact:

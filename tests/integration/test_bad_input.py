@@ -65,6 +65,14 @@ def test_another_language_is_told_the_assistant_speaks_english(
     assert "English" in " ".join(reply.get("text", "") for reply in replies)
 
 
+def test_an_english_question_with_a_rare_word_is_answered(assistant: Assistant) -> None:
+    """A real visitor's question whose word the vocabulary lacks is still English."""
+    replies = assistant.send("rare-word", "Will I hallucinate?")
+    text = " ".join(reply.get("text", "") for reply in replies)
+    assert "only chat in English" not in text
+    assert assistant.parse("Will I hallucinate?")["intent"]["name"] == "faq"
+
+
 def test_markup_is_never_echoed_back(assistant: Assistant) -> None:
     replies = assistant.send("bad-html", BAD_INPUTS["html_script"])
     assert "<script>" not in " ".join(reply.get("text", "") for reply in replies)
