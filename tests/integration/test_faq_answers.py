@@ -42,6 +42,27 @@ def test_each_new_topic_is_answered(
     assert topic(answer_of(Visitor(assistant), text)) == expected
 
 
+# Seen while trying the assistant as a visitor (session 34): a personal age
+# question got the medical-advice refusal, a misspelt one another answer, and
+# "does it hurt" an answer that never said. Worded apart from the training data.
+VISITORS_WORDING = [
+    ("im 17 is that too young for this", "faq/eligibility.age"),
+    ("is ketamine adictive", "faq/safety.addiction"),
+    ("will it be painful", "faq/side_effects.during"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VISITORS_WORDING)
+def test_visitors_wording_gets_the_fitting_answer(
+    assistant: Assistant, text: str, expected: str
+) -> None:
+    assert answer_of(Visitor(assistant), text) == expected
+
+
+def test_the_pain_answer_says_whether_it_hurts(assistant: Assistant) -> None:
+    assert "should not hurt" in Visitor(assistant).say("does the infusion hurt").text
+
+
 def test_questions_of_one_topic_get_different_answers(assistant: Assistant) -> None:
     visitor = Visitor(assistant)
     addiction = answer_of(visitor, "could i get addicted if i keep having infusions")

@@ -23,6 +23,11 @@ def norms(nlp: Language, text: str) -> list[str]:
         ("hellooo anyone there", ["hello", "anyone", "there"]),
         ("i want to killl myselfff", ["i", "want", "to", "kill", "myself"]),
         ("sooooo sleeeepy", ["so", "sleepy"]),
+        # What visitors ask about, misspelt as on a phone.
+        ("iz it adictive", ["iz", "it", "addictive"]),
+        ("will i halucinate", ["will", "i", "hallucinate"]),
+        ("do i need a perscription", ["do", "i", "need", "a", "prescription"]),
+        ("is theraphy included", ["be", "therapy", "include"]),
     ],
 )
 def test_norms_are_lemmatised_and_repaired(
