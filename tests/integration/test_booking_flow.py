@@ -277,3 +277,8 @@ def test_contact_details_never_reach_the_logs(assistant: Assistant) -> None:
         content = log.read_text(errors="replace")
         for secret in (PHONE_E164, "555-0143", "555 0143"):
             assert secret not in content, f"{secret} in {log.name}"
+
+
+def test_a_walk_in_question_starts_a_consultation_request(visitor: Visitor) -> None:
+    """Treatment starts with a consultation: not "outside what I can help with"."""
+    assert asks(visitor.say("can i walk in or do i need to book"), "booking_first_name")

@@ -49,6 +49,7 @@ VISITORS_WORDING = [
     ("im 17 is that too young for this", "faq/eligibility.age"),
     ("is ketamine adictive", "faq/safety.addiction"),
     ("will it be painful", "faq/side_effects.during"),
+    ("could ketamine make me more depressed", "faq/aftercare.when_to_call"),
 ]
 
 
@@ -162,3 +163,9 @@ def test_another_answer_of_the_same_topic_is_offered(assistant: Assistant) -> No
     )
     assert "utter_faq/session.length" in reply.responses
     assert "Can I drive home afterwards" in reply.payloads
+
+
+def test_the_horse_tranquilizer_worry_is_answered(assistant: Assistant) -> None:
+    reply = Visitor(assistant).say("isn't ketamine a horse tranquilizer")
+    assert "utter_faq/safety.clinic_doses" in reply.responses
+    assert "horse tranquilizer" in reply.text

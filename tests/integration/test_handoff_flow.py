@@ -122,3 +122,9 @@ def test_stop_in_the_middle_of_a_call_back_request(
     assert asks(visitor.say("cancel"), "callback_stop_confirmed")
     assert visitor.say("yes").responses == ["utter_callback_stopped"]
     assert handoff_tickets_of(assistant, visitor) == []
+
+
+def test_cancelling_an_appointment_is_handed_to_the_team(visitor: Visitor) -> None:
+    """Only the team can cancel an appointment: a person, not the booking form."""
+    reply = visitor.say("i have to cancel my appointment on friday")
+    assert reply.responses == ["utter_human_handoff"]
