@@ -50,6 +50,7 @@ VISITORS_WORDING = [
     ("is ketamine adictive", "faq/safety.addiction"),
     ("will it be painful", "faq/side_effects.during"),
     ("could ketamine make me more depressed", "faq/aftercare.when_to_call"),
+    ("how long do i have to wait between infusions", "faq/schedule.series"),
 ]
 
 
