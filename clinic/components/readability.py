@@ -46,6 +46,10 @@ INTENT_PAYLOAD_PREFIX = "/"
 ENGLISH_SHARE = 0.7
 # Fewer words than this are too little evidence to call a message foreign.
 MIN_WORDS_TO_JUDGE = 3
+# Below this share of known words, a message the identifier takes for English is
+# keyboard noise or made-up words ("blorf the quindle"): the fallback asks again.
+# No real visitor's message in research/real_questions/ is below it.
+UNCLEAR_SHARE = 0.5
 LATIN_END = 0x250  # Basic Latin to Latin Extended-B
 
 
@@ -88,14 +92,17 @@ def mostly_latin(words: list[str]) -> bool:
     return sum(1 for word in words if is_latin(word)) >= len(words) / 2
 
 
-def looks_english(words: list[str], is_known: Callable[[str], bool]) -> bool:
+def known_share(words: list[str], is_known: Callable[[str], bool]) -> float:
+    """Share of the Latin-script words that are known English; 1.0 for fewer
+    than MIN_WORDS_TO_JUDGE of them (too little to judge)."""
     latin = [word for word in words if is_latin(word)]
-    if not mostly_latin(words):
-        return False
     if len(latin) < MIN_WORDS_TO_JUDGE:
-        return True
-    known = sum(1 for word in latin if is_known(word))
-    return known >= ENGLISH_SHARE * len(latin)
+        return 1.0
+    return sum(1 for word in latin if is_known(word)) / len(latin)
+
+
+def looks_english(words: list[str], is_known: Callable[[str], bool]) -> bool:
+    return mostly_latin(words) and known_share(words, is_known) >= ENGLISH_SHARE
 
 
 def reads_as_english(
@@ -141,8 +148,9 @@ class ReadabilityCheck(GraphComponent):
             if contact:
                 readability[CONTACT_DETAILS] = contact
             message.set(READABILITY, readability, add_to_output=True)
+            unclear = known_share(words, normalizer.is_known_word) < UNCLEAR_SHARE
             if contact:
                 put_intent_on_top(message, INFORM)
-            elif not english:
+            elif not english or unclear:
                 put_intent_on_top(message, FALLBACK_INTENT)
         return messages

@@ -107,3 +107,19 @@ def test_every_real_visitors_message_reads_as_english(nlp: Language) -> None:
         if check(nlp, text).get(READABILITY) == {"has_words": True, "english": False}
     ]
     assert foreign == []
+
+
+@pytest.mark.parametrize(
+    "text", ["blorf the quindle", "zib zab zorp", "asdf jkl qwerty"]
+)
+def test_made_up_words_become_a_fallback(nlp: Language, text: str) -> None:
+    """Mostly unknown words are never classified as a topic, whichever language
+    the identifier guesses for them."""
+    assert check(nlp, text).get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_made_up_words_taken_for_english_are_asked_again(nlp: Language) -> None:
+    """Not told "I can only chat in English": the fallback asks again."""
+    result = check(nlp, "blorf the quindle")
+    assert result.get(READABILITY) == {"has_words": True, "english": True}
+    assert result.get(INTENT)["name"] == "nlu_fallback"
