@@ -202,7 +202,7 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         )
         if response is None:
             return None
-        return {**response, ANSWER_KEY: utter_action.removeprefix(RESPONSE_PREFIX)}
+        return {**response, ANSWER_KEY: answered}
 
     def _generate(
         self,

@@ -232,8 +232,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 ranking, retrieval_intent, self._responses, answers
             )
         message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
-        top = ranking[0][0]
-        return answers[top][0][0] if top in answers else top
+        return best_answer_of(ranking[0][0], answers)
 
     def _scored(
         self, text: str, embedding: np.ndarray | None
@@ -250,7 +249,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """The best answer of the likeliest label, and that label's probability."""
         ranking, answers = self._scored(text, embedding)
         label, confidence = ranking[0]
-        return (answers[label][0][0] if label in answers else label), confidence
+        return best_answer_of(label, answers), confidence
 
     def _read_other_questions(
         self, message: Message, model: SpacyModel, answered: str
@@ -262,10 +261,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return
         embeddings = message.get(SEGMENT_EMBEDDINGS) if self._embedding_weight else None
         readings = []
-        for index, segment in enumerate(segments):
+        docs = model.model.pipe(segments)
+        for index, (segment, doc) in enumerate(zip(segments, docs, strict=True)):
             embedding = embeddings[index] if embeddings is not None else None
-            text = normalised_text(model.model(segment))
-            readings.append((segment, *self._best_answer(text, embedding)))
+            readings.append(
+                (segment, *self._best_answer(normalised_text(doc), embedding))
+            )
         found = other_questions(readings, answered)
         if found:
             message.set(OTHER_QUESTIONS, found, add_to_output=True)
@@ -328,6 +329,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return cls(config, model_storage, resource)
         weight = float(settings.get("embedding_weight", 0.0))
         return cls(config, model_storage, resource, model, responses, answers, weight)
+
+
+def best_answer_of(label: str, answers: dict[str, list[tuple[str, float]]]) -> str:
+    """A topic's best answer (``faq/safety.addiction``), or the label itself
+    when it holds no answers."""
+    return answers[label][0][0] if label in answers else label
 
 
 def embeddings_of(examples: list[Message]) -> np.ndarray | None:

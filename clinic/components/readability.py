@@ -101,19 +101,12 @@ def known_share(words: list[str], is_known: Callable[[str], bool]) -> float:
     return sum(1 for word in latin if is_known(word)) / len(latin)
 
 
-def looks_english(words: list[str], is_known: Callable[[str], bool]) -> bool:
-    return mostly_latin(words) and known_share(words, is_known) >= ENGLISH_SHARE
-
-
-def reads_as_english(
-    text: str, words: list[str], is_known: Callable[[str], bool]
-) -> bool:
-    """Foreign only when the vocabulary and the language identifier agree."""
-    if not words:
+def reads_as_english(text: str, words: list[str], share: float) -> bool:
+    """Foreign only when the vocabulary (``share``: known_share of ``words``)
+    and the language identifier agree."""
+    if not words or not mostly_latin(words):
         return False
-    if looks_english(words, is_known):
-        return True
-    return mostly_latin(words) and likeliest_language(text) == ENGLISH
+    return share >= ENGLISH_SHARE or likeliest_language(text) == ENGLISH
 
 
 @DefaultV1Recipe.register(
@@ -142,15 +135,16 @@ class ReadabilityCheck(GraphComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             words = words_of(doc) if doc is not None else []
             text = doc.text if doc is not None else ""
-            english = reads_as_english(text, words, normalizer.is_known_word)
+            # Spelling repair makes is_known_word costly: one pass over the words.
+            share = known_share(words, normalizer.is_known_word)
+            english = reads_as_english(text, words, share)
             readability: dict[str, Any] = {"has_words": bool(words), "english": english}
             contact = None if words else mentioned_contact_kind(str(message.get(TEXT)))
             if contact:
                 readability[CONTACT_DETAILS] = contact
             message.set(READABILITY, readability, add_to_output=True)
-            unclear = known_share(words, normalizer.is_known_word) < UNCLEAR_SHARE
             if contact:
                 put_intent_on_top(message, INFORM)
-            elif not english or unclear:
+            elif not english or share < UNCLEAR_SHARE:
                 put_intent_on_top(message, FALLBACK_INTENT)
         return messages
