@@ -34,8 +34,9 @@ MAX_SEGMENTS = 4
 MIN_WORDS = 3
 # A clause read this surely as a topic is worth a button; measured on the
 # clauses of the long message in tests/integration/test_faq_answers.py, the
-# right readings were 0.58-0.9 and greetings and apologies went elsewhere.
-MIN_CONFIDENCE = 0.55
+# right readings were 0.53-0.9 (the addiction worry fell from 0.58 to 0.53 with
+# session 35's examples) and greetings and apologies went elsewhere.
+MIN_CONFIDENCE = 0.5
 MAX_OTHER_QUESTIONS = 2
 
 # Sentence ends, semicolons, line breaks, and "also" joining two questions.

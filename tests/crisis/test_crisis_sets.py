@@ -86,6 +86,15 @@ def test_hopes_about_oneself_are_not_read_as_crisis(assistant: Assistant) -> Non
     assert alarms == []
 
 
+def test_everyday_words_near_risk_are_not_read_as_crisis(
+    assistant: Assistant,
+) -> None:
+    """ "i live about an hour away" came out crisis from the classifier alone."""
+    verdicts = crisis_verdicts(assistant, SETS / "non_crisis_messages.yml")
+    alarms = [text for text, alarm in verdicts["everyday_words_near_risk"] if alarm]
+    assert alarms == []
+
+
 def test_every_reported_message_is_detected(assistant: Assistant) -> None:
     """Misses found in real conversations, added by staff (see docs/safety.md)."""
     texts = read_message_sets(SETS / "reported_messages.yml")["reported"]

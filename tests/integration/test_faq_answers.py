@@ -61,6 +61,44 @@ def test_visitors_wording_gets_the_fitting_answer(
     assert answer_of(Visitor(assistant), text) == expected
 
 
+# Seen while trying the assistant as a visitor (session 35): needle fear got
+# "outside what I can help with", a drug-test question the monitoring answer,
+# Spravato's success rate the IV figures, "the high" the benefit's duration, a
+# memory worry the long-term risks and a relative's eligibility the list of
+# depression symptoms. Worded apart from the training data.
+VISITORS_WORDING_35 = [
+    ("needles freak me out, what can i do", "faq/session.needles"),
+    (
+        "would ketamine make me fail a urine drug screen for my job",
+        "faq/aftercare.drug_test",
+    ),
+    ("what are the odds spravato works", "faq/effectiveness.spravato"),
+    ("how long before the high goes away", "faq/side_effects.duration"),
+    ("will i remember the infusion afterwards", "faq/side_effects.during"),
+    ("my brother is 30 and depressed, could he get this", "faq/eligibility.candidates"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VISITORS_WORDING_35)
+def test_more_visitors_wording_gets_the_fitting_answer(
+    assistant: Assistant, text: str, expected: str
+) -> None:
+    assert answer_of(Visitor(assistant), text) == expected
+
+
+def test_the_feelings_answer_says_whether_you_remember(assistant: Assistant) -> None:
+    text = Visitor(assistant).say("do people remember the infusion").text
+    assert "most people remember it" in text
+
+
+def test_the_spravato_figures_say_the_placebo_group_improved_too(
+    assistant: Assistant,
+) -> None:
+    """Balanced: the trial's 7 in 10 is set beside the 5 in 10 on the pill alone."""
+    text = Visitor(assistant).say("does spravato work").text
+    assert "7 in 10" in text and "5 in 10" in text
+
+
 def test_the_pain_answer_says_whether_it_hurts(assistant: Assistant) -> None:
     assert "should not hurt" in Visitor(assistant).say("does the infusion hurt").text
 
