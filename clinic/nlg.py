@@ -36,6 +36,7 @@ from rasa.utils.endpoints import EndpointConfig
 from clinic.booking.validators import describe_contact
 from clinic.components.crisis_detector import MENTIONS_SUICIDE
 from clinic.components.other_questions import OTHER_QUESTIONS
+from clinic.components.readability import ENGLISH, READABILITY, likeliest_language
 from clinic.components.sanitizer import bounded
 from clinic.follow_up import ANSWER_KEY, answer_in_context, previous_answer
 from clinic.settings import ClinicSettings, CrisisResources, current_settings
@@ -64,6 +65,10 @@ NOT_UNDERSTOOD_RESPONSES = frozenset(
         "utter_default",
     }
 )
+ENGLISH_ONLY_RESPONSE = "utter_english_only"
+# Crisis phrases written in other languages (config/crisis_phrases.yml).
+OTHER_LANGUAGE_PHRASES = "other_language"
+CRISIS_DETECTION = "crisis_detection"
 CRISIS_REMINDER = (
     "If you are in danger or thinking about suicide, please {crisis_line}, "
     "or call {emergency_number}."
@@ -128,6 +133,32 @@ def with_crisis_reminder(
         return response
     reminder = CRISIS_REMINDER.format(**values)
     return {**response, "text": f"{text}\n\n{reminder}".strip()}
+
+
+def language_of_foreign_message(parse_data: dict[str, Any]) -> str:
+    """The language ("es") of a message read as another language or caught by
+    a crisis phrase in one; "" for English. A short risk message ("quiero
+    morir") is too short for the readability check to call it foreign."""
+    readability = parse_data.get(READABILITY) or {}
+    detection = parse_data.get(CRISIS_DETECTION) or {}
+    foreign = readability.get("english") is False or (
+        OTHER_LANGUAGE_PHRASES in (detection.get("categories") or ())
+    )
+    text = str(parse_data.get("text") or "")
+    if not foreign or not text.strip():
+        return ""
+    language = likeliest_language(text)
+    return "" if language == ENGLISH else language
+
+
+def with_line_in_language(
+    response: dict[str, Any], line: str, first: bool
+) -> dict[str, Any]:
+    """The crisis line in the visitor's language before (a crisis) or after
+    (the English-only reply) the English text."""
+    text = str(response.get("text") or "")
+    parts = [line, text] if first else [text, line]
+    return {**response, "text": "\n\n".join(part for part in parts if part)}
 
 
 def crisis_data(crisis: CrisisResources) -> dict[str, Any]:
@@ -234,6 +265,10 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             # In a form (booking, call-back), "book a consultation?" only confuses;
             # the online scheduler link stays.
             response = without_booking_prompts(response)
+        if utter_action in (CRISIS_SUPPORT_RESPONSE, ENGLISH_ONLY_RESPONSE):
+            response = self._with_line_in_visitors_language(
+                response, tracker, first=utter_action == CRISIS_SUPPORT_RESPONSE
+            )
         if utter_action == CRISIS_SUPPORT_RESPONSE:
             return with_crisis_data(response, self.settings.crisis)
         if utter_action.startswith(CRISIS_RESPONSE_PREFIX):
@@ -247,6 +282,14 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         if utter_action.startswith(FAQ_RESPONSE_PREFIX) and offers_booking(response):
             return self._with_booking_offer(response, slots, output_channel)
         return response
+
+    def _with_line_in_visitors_language(
+        self, response: dict[str, Any], tracker: DialogueStateTracker, first: bool
+    ) -> dict[str, Any]:
+        message = tracker.latest_message
+        language = language_of_foreign_message(message.parse_data) if message else ""
+        line = self.settings.crisis.in_language(language) if language else ""
+        return with_line_in_language(response, line, first) if line else response
 
     @staticmethod
     def _mentions_suicide(tracker: DialogueStateTracker) -> bool:

@@ -80,6 +80,13 @@ class CrisisResources:
     call: str = ""
     # The services, with what each promises; the first is the one `short` names.
     lines: tuple[CrisisLine, ...] = ()
+    # The crisis line said in other languages, by ISO 639-1 code ("es"): for a
+    # visitor who writes in one (clinic/nlg.py).
+    in_other_languages: tuple[tuple[str, str], ...] = ()
+
+    def in_language(self, code: str) -> str:
+        """The crisis line in language ``code``, or "" when none is configured."""
+        return dict(self.in_other_languages).get(code, "")
 
     def as_text(self) -> str:
         return "\n".join(f"• {line}" for line in self.resources)
@@ -232,7 +239,29 @@ def load_crisis_resources(path: Path, region: str) -> CrisisResources:
         sources=tuple(str(url) for url in entry.get("sources") or ()),
         call=str(entry.get("call") or ""),
         lines=lines,
+        in_other_languages=lines_in_other_languages(entry, where),
     )
+
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2}")
+
+
+def lines_in_other_languages(
+    entry: dict[str, Any], where: str
+) -> tuple[tuple[str, str], ...]:
+    """A region's ``in_other_languages``: two-letter code → the line in it."""
+    lines = entry.get("in_other_languages") or {}
+    if not isinstance(lines, dict):
+        raise SettingsError(
+            f"{where}.in_other_languages: a mapping of language code to text"
+        )
+    for code, text in lines.items():
+        if not LANGUAGE_CODE.fullmatch(str(code)) or not str(text or "").strip():
+            raise SettingsError(
+                f"{where}.in_other_languages.{code}: a two-letter language code "
+                "(es, fr) and its text"
+            )
+    return tuple((str(code), str(text).strip()) for code, text in lines.items())
 
 
 def crisis_line(item: Any, where: str) -> CrisisLine:

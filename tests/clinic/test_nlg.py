@@ -322,3 +322,34 @@ async def test_the_crisis_reply_is_plain_and_short_in_every_region(
         assert textstat.flesch_kincaid_grade(text) <= 8, text
         assert len(text.split()) < 90, text
         assert "free and confidential" not in text
+
+
+def visitor_wrote(text: str, parse_data: dict[str, object]) -> DialogueStateTracker:
+    conversation = tracker(True)
+    conversation.update(UserUttered(text, parse_data={"text": text, **parse_data}))
+    return conversation
+
+
+async def test_risk_in_spanish_gets_the_crisis_line_in_spanish_first(
+    generator: ClinicResponseGenerator,
+) -> None:
+    """ "quiero morir" is too short to read as foreign: the phrase's category says."""
+    conversation = visitor_wrote(
+        "quiero morir",
+        {"crisis_detection": {"source": "phrase", "categories": ["other_language"]}},
+    )
+    response = await generator.generate("utter_crisis_support", conversation, "rest")
+    spanish, english = response["text"].split("\n\n", 1)
+    assert "oprime 2" in spanish
+    assert english.startswith("Please reach out")
+
+
+async def test_risk_in_english_gets_no_other_language(
+    generator: ClinicResponseGenerator,
+) -> None:
+    conversation = visitor_wrote(
+        "i want to die",
+        {"crisis_detection": {"source": "phrase", "categories": ["direct"]}},
+    )
+    response = await generator.generate("utter_crisis_support", conversation, "rest")
+    assert response["text"].startswith("Please reach out")

@@ -272,3 +272,25 @@ def test_crisis_lines_that_would_mislead_are_refused(
 ) -> None:
     with pytest.raises(SettingsError, match=complaint):
         load_crisis_resources(write_resources(tmp_path, lines, emergency), "US")
+
+
+def test_the_crisis_line_in_other_languages_is_read_by_language() -> None:
+    us = load_crisis_resources(ROOT / "config" / "crisis_resources.yml", "US")
+    assert "oprime 2" in us.in_language("es")
+    assert us.in_language("xx") == ""
+    canada = load_crisis_resources(ROOT / "config" / "crisis_resources.yml", "CA")
+    assert "en français" in canada.in_language("fr")
+
+
+@pytest.mark.parametrize(
+    "languages", ["  in_other_languages: [es]\n", "  in_other_languages: {spa: x}\n"]
+)
+def test_a_bad_line_in_another_language_is_explained(
+    tmp_path: Path, languages: str
+) -> None:
+    path = write_resources(tmp_path, "    - {text: Call 988, hours: 24/7}\n")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  " + languages, encoding="utf-8"
+    )
+    with pytest.raises(SettingsError, match="in_other_languages"):
+        load_crisis_resources(path, "US")

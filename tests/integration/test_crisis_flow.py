@@ -135,16 +135,23 @@ def test_risk_that_is_over_gets_its_answer_the_crisis_line_and_no_flag(
 
 
 @pytest.mark.parametrize(
-    "message", ["je veux mourir", "ya no quiero vivir, me quiero matar"]
+    ("message", "in_their_language"),
+    [
+        ("je veux mourir", "demandez un interprète en français"),
+        ("ya no quiero vivir, me quiero matar", "oprime 2 para hablar en español"),
+    ],
 )
 def test_risk_in_another_language_gets_the_crisis_reply_and_a_flag(
-    assistant: Assistant, message: str
+    assistant: Assistant, message: str, in_their_language: str
 ) -> None:
-    """Not "I can only chat in English": the crisis reply, and staff see it."""
+    """Not "I can only chat in English": the crisis reply, opening with the
+    crisis line in the visitor's language, and staff see it."""
     visitor = new_visitor()
     replies = assistant.send(visitor, message)
     assert_crisis_reply(replies)
-    assert "only chat in English" not in all_text(replies)
+    text = all_text(replies)
+    assert "only chat in English" not in text
+    assert text.index(in_their_language) < text.index("I'm really glad you told me")
     engine = create_engine(assistant.database_url)
     [flag] = list_crisis_flags(engine, visitor)
     engine.dispose()
@@ -158,6 +165,7 @@ def test_a_question_in_another_language_gets_english_only_and_the_line(
     text = all_text(assistant.send(visitor, "je veux prendre rendez-vous"))
     assert "only chat in English" in text
     assert "988" in text, "the English-only reply names the crisis line"
+    assert "appelez le 988" in text, "and says it in French too"
     assert "I'm really glad you told me" not in text, "not the crisis reply"
     engine = create_engine(assistant.database_url)
     assert list_crisis_flags(engine, visitor) == []

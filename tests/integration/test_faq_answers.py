@@ -51,22 +51,10 @@ VISITORS_WORDING = [
     ("will it be painful", "faq/side_effects.during"),
     ("could ketamine make me more depressed", "faq/aftercare.when_to_call"),
     ("how long do i have to wait between infusions", "faq/schedule.series"),
-]
-
-
-@pytest.mark.parametrize(("text", "expected"), VISITORS_WORDING)
-def test_visitors_wording_gets_the_fitting_answer(
-    assistant: Assistant, text: str, expected: str
-) -> None:
-    assert answer_of(Visitor(assistant), text) == expected
-
-
-# Seen while trying the assistant as a visitor (session 35): needle fear got
-# "outside what I can help with", a drug-test question the monitoring answer,
-# Spravato's success rate the IV figures, "the high" the benefit's duration, a
-# memory worry the long-term risks and a relative's eligibility the list of
-# depression symptoms. Worded apart from the training data.
-VISITORS_WORDING_35 = [
+    # Session 35: needle fear got "outside what I can help with", a drug-test
+    # question the monitoring answer, Spravato's success rate the IV figures,
+    # "the high" the benefit's duration, a memory worry the long-term risks and
+    # a relative's eligibility the list of depression symptoms.
     ("needles freak me out, what can i do", "faq/session.needles"),
     (
         "would ketamine make me fail a urine drug screen for my job",
@@ -79,8 +67,8 @@ VISITORS_WORDING_35 = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), VISITORS_WORDING_35)
-def test_more_visitors_wording_gets_the_fitting_answer(
+@pytest.mark.parametrize(("text", "expected"), VISITORS_WORDING)
+def test_visitors_wording_gets_the_fitting_answer(
     assistant: Assistant, text: str, expected: str
 ) -> None:
     assert answer_of(Visitor(assistant), text) == expected
