@@ -68,7 +68,10 @@ def long_doc(nlp: Language, docs: list[Doc]) -> Doc:
     phrase = "i want to end it all tonight, years ago"
     filler = "ketamine " * (SLICE_TOKENS - 4)
     edges = " ".join([filler + phrase] * 3)
-    return nlp(" ".join([edges, *(doc.text for doc in docs[:3000])]))
+    # Each block above is SLICE_TOKENS + 6 tokens: this puts the context words
+    # "years ago" across the fourth edge, so the context matcher has one too.
+    over = "ketamine " * (SLICE_TOKENS - 19) + "years ago"
+    return nlp(" ".join([edges, over, *(doc.text for doc in docs[:3000])]))
 
 
 Matchers = tuple[Matcher, PhraseMatcher]
