@@ -34,9 +34,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from clinic.booking.validators import describe_contact
-from clinic.components.crisis_detector import MENTIONS_SUICIDE
+from clinic.components.crisis_detector import CRISIS_DETECTION, MENTIONS_SUICIDE
 from clinic.components.other_questions import OTHER_QUESTIONS
-from clinic.components.readability import ENGLISH, READABILITY, likeliest_language
+from clinic.components.readability import (
+    ENGLISH,
+    READABILITY,
+    likeliest_language,
+    mostly_latin,
+)
 from clinic.components.sanitizer import bounded
 from clinic.follow_up import ANSWER_KEY, answer_in_context, previous_answer
 from clinic.settings import ClinicSettings, CrisisResources, current_settings
@@ -68,7 +73,6 @@ NOT_UNDERSTOOD_RESPONSES = frozenset(
 ENGLISH_ONLY_RESPONSE = "utter_english_only"
 # Crisis phrases written in other languages (config/crisis_phrases.yml).
 OTHER_LANGUAGE_PHRASES = "other_language"
-CRISIS_DETECTION = "crisis_detection"
 CRISIS_REMINDER = (
     "If you are in danger or thinking about suicide, please {crisis_line}, "
     "or call {emergency_number}."
@@ -145,7 +149,9 @@ def language_of_foreign_message(parse_data: dict[str, Any]) -> str:
         OTHER_LANGUAGE_PHRASES in (detection.get("categories") or ())
     )
     text = str(parse_data.get("text") or "")
-    if not foreign or not text.strip():
+    # The identifier knows Latin-script languages only: Cyrillic or Chinese
+    # would come out as one of them at random.
+    if not foreign or not text.split() or not mostly_latin(text.split()):
         return ""
     language = likeliest_language(text)
     return "" if language == ENGLISH else language

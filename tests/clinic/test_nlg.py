@@ -8,7 +8,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from clinic.nlg import ClinicResponseGenerator, other_question_title
+from clinic.nlg import (
+    ClinicResponseGenerator,
+    language_of_foreign_message,
+    other_question_title,
+)
 from clinic.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -353,3 +357,16 @@ async def test_risk_in_english_gets_no_other_language(
     )
     response = await generator.generate("utter_crisis_support", conversation, "rest")
     assert response["text"].startswith("Please reach out")
+
+
+@pytest.mark.parametrize("text", ["я хочу умереть", "我想死"])
+def test_another_script_is_not_given_a_guessed_language(text: str) -> None:
+    """The identifier knows Latin-script languages only: it would name one."""
+    foreign = {"text": text, "readability": {"english": False}}
+    assert language_of_foreign_message(foreign) == ""
+
+
+def test_a_foreign_message_is_given_its_language() -> None:
+    foreign = {"text": "je veux prendre rendez-vous", "readability": {"english": False}}
+    assert language_of_foreign_message(foreign) == "fr"
+    assert language_of_foreign_message({"text": "i want to book"}) == ""

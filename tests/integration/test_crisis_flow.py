@@ -165,7 +165,9 @@ def test_a_question_in_another_language_gets_english_only_and_the_line(
     text = all_text(assistant.send(visitor, "je veux prendre rendez-vous"))
     assert "only chat in English" in text
     assert "988" in text, "the English-only reply names the crisis line"
-    assert "appelez le 988" in text, "and says it in French too"
+    assert text.index("appelez le 988") > text.index("only chat in English"), (
+        "and says it in French after the English"
+    )
     assert "I'm really glad you told me" not in text, "not the crisis reply"
     engine = create_engine(assistant.database_url)
     assert list_crisis_flags(engine, visitor) == []
