@@ -535,6 +535,28 @@ def markdown(results: list[Result], baseline_results: list[Result]) -> str:
         "Relabelling the written Spravato-approval and take-home questions as "
         "the real questions are labelled moved no real item and cost the "
         "written set four: undone.",
+        "",
+        "Session 35, by the same cross-validation (start: 729 topics, 475 "
+        "answers, 202 out of scope, 143 crisis posts, 93 alarms): three answers "
+        "visitors asked for and did not get (needle fear, drug tests, how well "
+        "Spravato works), examples for wording seen while trying the assistant "
+        "(recovery time, 'the high', a relative's eligibility), and examples "
+        "in their topics for everyday messages the classifier alone read as "
+        "crisis ('i live about an hour away', 'tired of being on so many meds', "
+        "'i can't make it to my infusion thursday'): 729 topics, 473 answers, "
+        "203 out of scope, 142 crisis posts, 94 alarms. The crisis post lost is "
+        "one of the indirectly told ones that trade places between runs (a wife "
+        "who doubts her husband 'cleaning his gun'); the shipped model is "
+        "trained on it. One held-out item's expected answer changed with the "
+        "new Spravato answer ('CAN SPRAVATO HELP ME?': the response-rates "
+        "answer gave IV figures only). Then 24 written out-of-scope examples "
+        "of questions about other treatments in the words of ketamine topics "
+        "('how long does lexapro take to kick in', 'how does zoloft work', TMS "
+        "sessions and cost, psilocybin) and about causes of depression: 735 "
+        "topics, 469 answers, 213 out of scope, 142 crisis posts, 95 alarms. "
+        "They were written after reading the cross-validation's errors, so "
+        "their gain on those items overstates; the held-out figures above, "
+        "never read, are the honest measure.",
     ]
     lines += [
         "",
