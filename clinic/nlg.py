@@ -149,9 +149,10 @@ def language_of_foreign_message(parse_data: dict[str, Any]) -> str:
         OTHER_LANGUAGE_PHRASES in (detection.get("categories") or ())
     )
     text = str(parse_data.get("text") or "")
+    words = text.split()
     # The identifier knows Latin-script languages only: Cyrillic or Chinese
     # would come out as one of them at random.
-    if not foreign or not text.split() or not mostly_latin(text.split()):
+    if not foreign or not words or not mostly_latin(words):
         return ""
     language = likeliest_language(text)
     return "" if language == ENGLISH else language
