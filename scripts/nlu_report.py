@@ -255,6 +255,8 @@ def real_rates(model: Path) -> dict[str, tuple[int, int]]:
         "benign_posts": crisis_count(model, benign),
         "risk_now": crisis_count(model, both["risk_now_after_a_past"]),
         "risk_over": crisis_count(model, both["risk_that_is_over"]),
+        "loss_risk": crisis_count(model, both["risk_now_after_a_loss"]),
+        "loss": crisis_count(model, both["a_loss"]),
     }
 
 
@@ -266,6 +268,8 @@ REAL_ROWS = (
     ("benign_posts", "real benign look-alike posts held out: false alarms", "≤ 2%"),
     ("risk_now", "`past_and_present.yml`, risk now beside a past: detected", "1.0"),
     ("risk_over", "`past_and_present.yml`, risk that is over: false alarms", "0"),
+    ("loss_risk", "`past_and_present.yml`, risk now beside a loss: detected", "1.0"),
+    ("loss", "`past_and_present.yml`, someone else's death: false alarms", "0"),
 )
 
 

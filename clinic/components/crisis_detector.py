@@ -54,6 +54,7 @@ from clinic.safety.phrases import (
     CONTEXT_KINDS,
     CURRENT,
     FIGURATIVE,
+    LOSS,
     NEGATED,
     OVER,
     RISK,
@@ -79,7 +80,7 @@ FALLBACK_KEY = "fallback_threshold"
 
 @dataclass(frozen=True)
 class Detection:
-    source: str  # "phrase", "classifier" or "past" (risk that is over)
+    source: str  # "phrase", "classifier" or "past" (risk over, or a loss)
     categories: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
@@ -152,6 +153,16 @@ def speaks_of_now(context: dict[str, list[Span]]) -> bool:
     now" still counts, since a denial of risk now is not trusted alone."""
     settled = Spans(context[OVER] + context[NEGATED])
     return any(not settled.cover(span) for span in context[CURRENT])
+
+
+# Words that make a death that follows a wish or a supposition, not a loss:
+# "it would be better if he killed himself".
+WISH_NORMS = frozenset(["if", "wish", "whether", "hope", "unless", "rather"])
+
+
+def wished(doc: Doc, span: Span) -> bool:
+    start = span[0]
+    return any(token.norm_ in WISH_NORMS for token in doc[max(0, start - 3) : start])
 
 
 def mentions_suicide(doc: Doc) -> bool:
@@ -390,11 +401,18 @@ class CrisisDetector(GraphComponent):
         # messages match none, and this runs on every one.
         context = self._context_of(doc, nlp) if matches else {}
         figurative = context.get(FIGURATIVE, [])
-        categories = self.categories_outside(matches, figurative, nlp)
+        # Someone else's death is grief, not the visitor's own risk: a phrase
+        # inside it counts only as a mention (answered with the crisis line
+        # beneath); other phrases and the classifier's reading still count.
+        losses = [span for span in context.get(LOSS, []) if not wished(doc, span)]
+        categories = self.categories_outside(matches, figurative + losses, nlp)
         classifier_says_crisis = (
             classifier_top_is_crisis(message, self._top_floor)
             or crisis_confidence(message) >= self._close_call
         )
+        mourned = self.categories_outside(matches, figurative, nlp)
+        if mourned and not categories and not classifier_says_crisis:
+            return Detection("past", mourned)
         if categories:
             denied = figurative + context.get(NEGATED, [])
             said = self.categories_outside(matches, denied, nlp)

@@ -41,6 +41,8 @@ KEY_WORDS_FILE = "key_words.json"
 # What the intent classifier reads for a token (``token._.read_as``), when it
 # differs from ``norm_``: see ``SpellingNormalizer.common_word_swapped``.
 READ_AS = "read_as"
+# Titles before a name ("Dr. Kell"): spaCy keeps the full stop in the token.
+HONORIFICS = frozenset(["dr.", "mr.", "mrs.", "ms.", "prof."])
 # A letter typed three or more times in a row.
 STRETCHED = re.compile(r"([a-z])\1{2,}")
 
@@ -130,12 +132,14 @@ class SpellingNormalizer:
 
     def __call__(self, doc: Doc) -> Doc:
         table = self._lemma_table()
+        in_sentence_case = has_lower_case_words(doc)
         for token in doc:
             # spaCy's own norm already expands contractions: "ca n't" -> "can not".
             base = token.norm_ or token.lower_
             repaired = (
                 self.unstretched(token.lower_) or self.repair(token.lower_)
                 if token.is_alpha
+                and not (in_sentence_case and looks_like_a_name(token))
                 else None
             )
             word = repaired or base
@@ -166,6 +170,22 @@ class SpellingNormalizer:
         self.common_words = frozenset(srsly.read_json(path / COMMON_WORDS_FILE))
         self.key_words = tuple(srsly.read_json(path / KEY_WORDS_FILE))
         return self
+
+
+def has_lower_case_words(doc: Doc) -> bool:
+    """Written in sentence case, not as A Title In Capitals."""
+    return any(token.is_lower and token.is_alpha and len(token) > 2 for token in doc)
+
+
+def looks_like_a_name(token: Token) -> bool:
+    """A capitalised word after another (not "I"): a name ("Dr Kell", "Eleanor
+    Rowe"), not a misspelling of "kill" or "rope". A capitalised word alone
+    is still repaired: "i want to Kil myself"."""
+    if not token.is_title or token.i == 0:
+        return False
+    previous = token.doc[token.i - 1]
+    after_a_name = previous.is_title and previous.is_alpha and previous.lower_ != "i"
+    return after_a_name or previous.lower_ in HONORIFICS
 
 
 def lemma_of(word: str, table: dict[str, str] | None) -> str:

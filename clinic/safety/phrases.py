@@ -49,15 +49,17 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
 # Phrases that put a crisis phrase's words in context (the "context:" section):
 # figurative speech ("shooting myself in the foot"), risk that is over ("years
 # ago", "went away"), risk that is now ("tonight", "again"), risk denied ("I
-# have never been suicidal") and words of risk ("die", "pills"): when every one
+# have never been suicidal"), words of risk ("die", "pills"): when every one
 # in a message is inside a figure of speech, the classifier's crisis reading
-# rests on the idiom and does not count.
-FIGURATIVE, OVER, CURRENT, NEGATED, RISK = CONTEXT_KINDS = (
+# rests on the idiom and does not count) and the death of someone else ("my
+# father died by suicide": grief, not the visitor's own risk).
+FIGURATIVE, OVER, CURRENT, NEGATED, RISK, LOSS = CONTEXT_KINDS = (
     "figurative",
     "over",
     "current",
     "negated",
     "risk",
+    "loss",
 )
 
 

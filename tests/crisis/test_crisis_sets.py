@@ -119,6 +119,21 @@ def test_risk_that_is_over_is_answered_with_the_crisis_line(
     assert (alarms, unmarked) == ([], [])
 
 
+def test_a_loss_is_answered_with_the_crisis_line(assistant: Assistant) -> None:
+    """Someone else's death is grief, not the visitor's own risk: "my friend
+    killed himself ... I wonder what kind of life he'd have now" was a crisis."""
+    texts = read_message_sets(SETS / "past_and_present.yml")["a_loss"]
+    parses = {text: assistant.parse(text) for text in texts}
+    alarms = [t for t, parse in parses.items() if label_from_parse(parse) == "crisis"]
+    unmarked = [t for t, parse in parses.items() if not parse.get("mentions_suicide")]
+    assert (alarms, unmarked) == ([], [])
+
+
+def test_risk_now_beside_a_loss_is_crisis(assistant: Assistant) -> None:
+    texts = read_message_sets(SETS / "past_and_present.yml")["risk_now_after_a_loss"]
+    assert missed_crises(assistant, texts) == []
+
+
 # The validation sets written later (docs/safety.md): the retraining gate reads
 # them too (clinic/training/figures.py); here the shipped model is held to them.
 # Their false alarms are held where they stand (fresh 0 of 99, unseen 6 of 84

@@ -369,7 +369,7 @@ def test_a_figure_of_speech_is_not_a_crisis_phrase(
 
 def test_every_context_phrase_compiles(nlp: Language) -> None:
     kinds = {phrase.category for phrase in read_context_phrases(PHRASES)}
-    assert kinds == {"figurative", "over", "current", "negated", "risk"}
+    assert kinds == {"figurative", "over", "current", "negated", "risk", "loss"}
     assert len(build_context_matcher(nlp, PHRASES)) == len(kinds)
 
 

@@ -36,6 +36,36 @@ def test_norms_are_lemmatised_and_repaired(
     assert norms(nlp, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Wendy's daughter, Eleanor Rowe, died at a festival", "rowe"),
+        ("Dr. Kell said i should wait a week", "kell"),
+        ("my doctor is Dr Hert", "hert"),
+    ],
+)
+def test_a_name_is_not_taken_for_a_misspelling(
+    nlp: Language, text: str, name: str
+) -> None:
+    """ "Rowe" was read as "rope" and a news story became a crisis alert."""
+    assert name in norms(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "repaired"),
+    [
+        ("i want to Kil myself", "kill"),
+        ("Kil myself", "kill"),
+        ("How Do I Kil Myself", "kill"),
+        ("I Kil myself every day in my head", "kill"),
+    ],
+)
+def test_a_capitalised_misspelling_alone_is_still_repaired(
+    nlp: Language, text: str, repaired: str
+) -> None:
+    assert repaired in norms(nlp, text)
+
+
 def test_common_words_are_never_repaired(nlp: Language) -> None:
     # "dye" is a real word: turning it into "die" would invent a crisis.
     assert norms(nlp, "I want to dye my hair") == [
