@@ -58,6 +58,7 @@ from clinic.safety.phrases import (
     NEGATED,
     OVER,
     RISK,
+    URGENT,
     CrisisPhrase,
     compile_phrase,
     read_context_phrases,
@@ -158,11 +159,30 @@ def speaks_of_now(context: dict[str, list[Span]]) -> bool:
 # Words that make a death that follows a wish or a supposition, not a loss:
 # "it would be better if he killed himself".
 WISH_NORMS = frozenset(["if", "wish", "whether", "hope", "unless", "rather"])
+FIRST_PERSON_NORMS = frozenset(["i", "me", "myself"])
+
+
+def losses_in(doc: Doc, context: dict[str, list[Span]]) -> list[Span]:
+    """Someone else's death told as past ("my father died by suicide"); none
+    when anything in the message makes it urgent or the visitor's own ("he
+    killed himself and I'm going to do it too", "they said I overdosed and
+    nearly died")."""
+    if context.get(URGENT):
+        return []
+    return [
+        span
+        for span in context.get(LOSS, [])
+        if not wished(doc, span) and not told_of_oneself(doc, span)
+    ]
 
 
 def wished(doc: Doc, span: Span) -> bool:
     start = span[0]
     return any(token.norm_ in WISH_NORMS for token in doc[max(0, start - 3) : start])
+
+
+def told_of_oneself(doc: Doc, span: Span) -> bool:
+    return any(token.norm_ in FIRST_PERSON_NORMS for token in doc[span[0] : span[1]])
 
 
 def mentions_suicide(doc: Doc) -> bool:
@@ -404,7 +424,7 @@ class CrisisDetector(GraphComponent):
         # Someone else's death is grief, not the visitor's own risk: a phrase
         # inside it counts only as a mention (answered with the crisis line
         # beneath); other phrases and the classifier's reading still count.
-        losses = [span for span in context.get(LOSS, []) if not wished(doc, span)]
+        losses = losses_in(doc, context)
         categories = self.categories_outside(matches, figurative + losses, nlp)
         classifier_says_crisis = (
             classifier_top_is_crisis(message, self._top_floor)

@@ -42,7 +42,9 @@ KEY_WORDS_FILE = "key_words.json"
 # differs from ``norm_``: see ``SpellingNormalizer.common_word_swapped``.
 READ_AS = "read_as"
 # Titles before a name ("Dr. Kell"): spaCy keeps the full stop in the token.
-HONORIFICS = frozenset(["dr.", "mr.", "mrs.", "ms.", "prof."])
+HONORIFICS = frozenset(
+    ["dr.", "mr.", "mrs.", "ms.", "prof.", "dr", "mr", "mrs", "ms", "prof"]
+)
 # A letter typed three or more times in a row.
 STRETCHED = re.compile(r"([a-z])\1{2,}")
 
@@ -132,14 +134,12 @@ class SpellingNormalizer:
 
     def __call__(self, doc: Doc) -> Doc:
         table = self._lemma_table()
-        in_sentence_case = has_lower_case_words(doc)
         for token in doc:
             # spaCy's own norm already expands contractions: "ca n't" -> "can not".
             base = token.norm_ or token.lower_
             repaired = (
                 self.unstretched(token.lower_) or self.repair(token.lower_)
-                if token.is_alpha
-                and not (in_sentence_case and looks_like_a_name(token))
+                if token.is_alpha and not looks_like_a_name(token)
                 else None
             )
             word = repaired or base
@@ -172,20 +172,13 @@ class SpellingNormalizer:
         return self
 
 
-def has_lower_case_words(doc: Doc) -> bool:
-    """Written in sentence case, not as A Title In Capitals."""
-    return any(token.is_lower and token.is_alpha and len(token) > 2 for token in doc)
-
-
 def looks_like_a_name(token: Token) -> bool:
-    """A capitalised word after another (not "I"): a name ("Dr Kell", "Eleanor
-    Rowe"), not a misspelling of "kill" or "rope". A capitalised word alone
-    is still repaired: "i want to Kil myself"."""
+    """A capitalised word after a title: a name ("Dr. Kell", "Mrs Hert"), not
+    a misspelling of "kill" or "hurt". Only after a title: a capitalised word
+    after another ("Feeling Sucidal", "Kil Myslef") is repaired as before."""
     if not token.is_title or token.i == 0:
         return False
-    previous = token.doc[token.i - 1]
-    after_a_name = previous.is_title and previous.is_alpha and previous.lower_ != "i"
-    return after_a_name or previous.lower_ in HONORIFICS
+    return token.doc[token.i - 1].lower_ in HONORIFICS
 
 
 def lemma_of(word: str, table: dict[str, str] | None) -> str:

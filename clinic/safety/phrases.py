@@ -52,14 +52,16 @@ def read_phrases(path: Path = DEFAULT_PHRASES_FILE) -> list[CrisisPhrase]:
 # have never been suicidal"), words of risk ("die", "pills"): when every one
 # in a message is inside a figure of speech, the classifier's crisis reading
 # rests on the idiom and does not count) and the death of someone else ("my
-# father died by suicide": grief, not the visitor's own risk).
-FIGURATIVE, OVER, CURRENT, NEGATED, RISK, LOSS = CONTEXT_KINDS = (
+# father died by suicide": grief, not the visitor's own risk) with what makes it
+# urgent all the same ("just", "tonight", "I'm going to do it too").
+FIGURATIVE, OVER, CURRENT, NEGATED, RISK, LOSS, URGENT = CONTEXT_KINDS = (
     "figurative",
     "over",
     "current",
     "negated",
     "risk",
     "loss",
+    "urgent",
 )
 
 

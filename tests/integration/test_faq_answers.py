@@ -64,6 +64,15 @@ VISITORS_WORDING = [
     ("how long before the high goes away", "faq/side_effects.duration"),
     ("will i remember the infusion afterwards", "faq/side_effects.during"),
     ("my brother is 30 and depressed, could he get this", "faq/eligibility.candidates"),
+    # Session 36: a spouse whose husband refuses help got the medical-advice
+    # refusal, "the same as the party drug" the comparison with SSRIs, "how many
+    # people does it work for" the Spravato trial figures.
+    (
+        "my brother wont admit hes depressed. how do i get him to look into ketamine",
+        "faq/eligibility.loved_one",
+    ),
+    ("is it the same stuff as street ketamine", "faq/safety.clinic_doses"),
+    ("how many people does it work for", "faq/effectiveness.response_rates"),
 ]
 
 

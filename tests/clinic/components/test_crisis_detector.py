@@ -369,7 +369,15 @@ def test_a_figure_of_speech_is_not_a_crisis_phrase(
 
 def test_every_context_phrase_compiles(nlp: Language) -> None:
     kinds = {phrase.category for phrase in read_context_phrases(PHRASES)}
-    assert kinds == {"figurative", "over", "current", "negated", "risk", "loss"}
+    assert kinds == {
+        "figurative",
+        "over",
+        "current",
+        "negated",
+        "risk",
+        "loss",
+        "urgent",
+    }
     assert len(build_context_matcher(nlp, PHRASES)) == len(kinds)
 
 
@@ -472,12 +480,40 @@ RISK_ASKED_OR_DECIDED = [
 ]
 
 
+# Someone else's death is a loss (context: loss), not the visitor's risk; these
+# are not: found by session 36's review of that rule (an emergency told in the
+# past tense, the visitor's own intent beside a loss, one's own death).
+RISK_BESIDE_A_LOSS = [
+    "my son just shot himself and he is bleeding right now please help",
+    "my husband shot himself tonight",
+    "my wife hanged herself just now, i cut her down, what do i do",
+    "my son overdosed and passed out on the bathroom floor",
+    "i think she overdosed and passed out, her lips are blue",
+    "my son overdosed and nearly died, he's barely breathing",
+    "my son nearly killed himself last night and he's talking about doing it again",
+    "he killed himself and I'm going to do it too",
+    "my dad killed himself and I want to do the same thing",
+    "my brother killed himself and I want to be with him",
+    "my best friend killed himself and I keep thinking I should have gone with him",
+    "my mom killed herself and now I understand why, I'm ready to follow her",
+    "I finally understand why my dad killed himself, I feel the same way now",
+    "my father shot himself with the gun I keep in my nightstand, now I think about it",
+    "my son overdosed and died in front of me just now",
+    "they said I overdosed and nearly died",
+    "would my wife care if i overdosed and died",
+    "my sister killed herself and honestly I'd be better off if I killed myself too",
+    "Having Sucidal thoughts again",
+    "Honestly Sucidal again, i have the pills here",
+]
+
+
 @pytest.mark.parametrize(
     "text",
     RISK_SAID_IN_REAL_POSTS
     + RISK_MISSED_IN_CROSS_VALIDATION
     + RISK_BESIDE_A_PAST
-    + RISK_ASKED_OR_DECIDED,
+    + RISK_ASKED_OR_DECIDED
+    + RISK_BESIDE_A_LOSS,
 )
 def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
     detector: CrisisDetector, nlp: Language, text: str
