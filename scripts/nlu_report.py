@@ -561,6 +561,19 @@ def markdown(results: list[Result], baseline_results: list[Result]) -> str:
         "They were written after reading the cross-validation's errors, so "
         "their gain on those items overstates; the held-out figures above, "
         "never read, are the honest measure.",
+        "",
+        "Session 36, by the same cross-validation (start, on this machine: 736 "
+        "topics, 471 answers, 214 out of scope, 142 crisis posts, 92 alarms): "
+        "someone else's death told as past no longer settles every crisis "
+        "phrase in the message, only its own, and only with no word of now or "
+        "urgency (docs/safety.md); two phrases that never matched split ('tired "
+        "of life'); 'my own suicidal thoughts' a phrase; a new answer for "
+        "helping a relative towards treatment and examples for street ketamine "
+        "and 'how many people does it help': 736 topics, 472 answers, 213 out "
+        "of scope, 143 crisis posts, 93 alarms. Two first versions that let a "
+        "death settle its phrase whatever else the message said (86 and 90 "
+        "alarms) missed emergencies told in the past tense ('my son overdosed "
+        "and died, he won't wake up') and were withdrawn after review.",
     ]
     lines += [
         "",

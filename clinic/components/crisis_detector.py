@@ -163,11 +163,10 @@ FIRST_PERSON_NORMS = frozenset(["i", "me", "myself"])
 
 
 def losses_in(doc: Doc, context: dict[str, list[Span]]) -> list[Span]:
-    """Someone else's death told as past ("my father died by suicide"); none
-    when anything in the message makes it urgent or the visitor's own ("he
-    killed himself and I'm going to do it too", "they said I overdosed and
-    nearly died")."""
-    if context.get(URGENT):
+    """Someone else's death told as past ("my father committed suicide"); none
+    when the message speaks of now or anything in it is urgent or the
+    visitor's own ("he killed himself and I'm going to do it too")."""
+    if not context.get(LOSS) or context.get(URGENT) or speaks_of_now(context):
         return []
     return [
         span

@@ -42,9 +42,7 @@ KEY_WORDS_FILE = "key_words.json"
 # differs from ``norm_``: see ``SpellingNormalizer.common_word_swapped``.
 READ_AS = "read_as"
 # Titles before a name ("Dr. Kell"): spaCy keeps the full stop in the token.
-HONORIFICS = frozenset(
-    ["dr.", "mr.", "mrs.", "ms.", "prof.", "dr", "mr", "mrs", "ms", "prof"]
-)
+HONORIFICS = frozenset(["dr.", "mr.", "mrs.", "ms.", "prof."])
 # A letter typed three or more times in a row.
 STRETCHED = re.compile(r"([a-z])\1{2,}")
 
@@ -173,7 +171,7 @@ class SpellingNormalizer:
 
 
 def looks_like_a_name(token: Token) -> bool:
-    """A capitalised word after a title: a name ("Dr. Kell", "Mrs Hert"), not
+    """A capitalised word after a title: a name ("Dr. Kell", "Mrs. Hert"), not
     a misspelling of "kill" or "hurt". Only after a title: a capitalised word
     after another ("Feeling Sucidal", "Kil Myslef") is repaired as before."""
     if not token.is_title or token.i == 0:

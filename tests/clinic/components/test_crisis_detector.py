@@ -504,6 +504,24 @@ RISK_BESIDE_A_LOSS = [
     "my sister killed herself and honestly I'd be better off if I killed myself too",
     "Having Sucidal thoughts again",
     "Honestly Sucidal again, i have the pills here",
+    # found by the second review: a death beside an emergency or the visitor's
+    # own risk in words of now that are not "urgent"
+    "My son overdosed and died, he won't wake up",
+    "My son overdosed and died, I'm doing CPR, the EMTs are coming",
+    "My brother killed himself in the garage, what should I do now",
+    "My son killed himself and now I can't stop thinking about doing it",
+    "We had a suicide pact and she killed herself last week. It's my turn",
+    "My brother killed himself last year and the urges are back",
+    "Since my brother killed himself I've been having the same thoughts",
+    "My husband overdosed and died last year. I still have all his pills.",
+    "Me and my wife overdosed, she died",
+    "My sister killed herself and I'm considering it now",
+    "My brother killed himself yesterday",
+    # a choice that ended in two words read as one ("be alive"), and "fail/not
+    # work" as "fail work": neither phrase matched until session 36
+    "i'm so tired of life",
+    "honestly just tired of living",
+    "if ketamine doesn't work i'm out",
 ]
 
 
