@@ -480,6 +480,33 @@ RISK_ASKED_OR_DECIDED = [
 ]
 
 
+# Clinic questions that a phrase matched through a lemma or a word too many
+# (session 36's audit of the notation): "gone" is "go", "done" is "do", "best"
+# is "well", "could" is "can".
+CLINIC_WORDS_NEAR_PHRASES = [
+    "If I'm going to be late, should I call the front desk?",
+    "What do I do with everything they gave me after the infusion?",
+    "If this doesn't work I'm doing ECT next",
+    "What's the best way to go about booking?",
+    "I don't get enough sleep to not feel tired",
+    "Can I end it early if the infusion is too intense?",
+    "Can I pick a date for my first infusion?",
+    "Let me know how I can do it online",
+    "I'm thinking of ending my Spravato treatment",
+    "How can I save on my medication costs?",
+    "Is my dose high enough?",
+]
+
+
+@pytest.mark.parametrize("text", CLINIC_WORDS_NEAR_PHRASES)
+def test_clinic_words_near_a_phrase_are_no_phrase_match(
+    detector: CrisisDetector, nlp: Language, text: str
+) -> None:
+    message = parsed(nlp, text, [("faq", 0.7), ("crisis", 0.01)])
+    result = run(detector, nlp, message)
+    assert result.get(INTENT)["name"] != "crisis"
+
+
 # Someone else's death is a loss (context: loss), not the visitor's risk; these
 # are not: found by session 36's review of that rule (an emergency told in the
 # past tense, the visitor's own intent beside a loss, one's own death).
@@ -522,6 +549,17 @@ RISK_BESIDE_A_LOSS = [
     "i'm so tired of life",
     "honestly just tired of living",
     "if ketamine doesn't work i'm out",
+    # found by session 36's audit of the notation: exact words with "=" once
+    # per group, choices that swallowed the next word, "wanna" before "to",
+    # the phone's curly apostrophe
+    "I've googled methods",
+    "I've decided to end it.",
+    "I might not be here tomorrow",
+    "I just want to not exist",
+    "i dont wanna go on anymore",
+    "i wanna od",
+    "my son OD’d last night",
+    "I'm not going to make it through tonight",
 ]
 
 
