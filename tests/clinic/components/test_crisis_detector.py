@@ -485,7 +485,6 @@ CLINIC_WORDS_NEAR_PHRASES = [
     "Can I end it early if the infusion is too intense?",
     "Can I pick a date for my first infusion?",
     "Let me know how I can do it online",
-    "I'm thinking of ending my Spravato treatment",
     "How can I save on my medication costs?",
     "Is my dose high enough?",
 ]
@@ -553,6 +552,11 @@ RISK_BESIDE_A_LOSS = [
     "i wanna od",
     "my son OD’d last night",
     "I'm not going to make it through tonight",
+    # risk beside the clinic senses the audit made figures of speech
+    "is there a painless way to go about ending it",
+    "is my dose high enough to kill me",
+    "i'm thinking of ending my treatment and my life",
+    "which bridge in the city is tall enough. asking for real",
 ]
 
 
