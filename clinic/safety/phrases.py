@@ -124,6 +124,13 @@ def _word_patterns(
         pattern = _class_pattern(name, classes, normalise, phrase)
         yield {**pattern, "OP": "?"} if optional else pattern
         return
+    if "=" in spec[1:]:
+        # "=a/=b" would look for a word spelt "=b" (session 36's audit found
+        # "=researching/=researched" missing "I have researched methods").
+        raise PhraseError(
+            f"'{word}' in phrase '{phrase}': write '=' once, before the whole "
+            "group (=a/b/c); a group is either all exact words or none"
+        )
     if spec.startswith("="):
         exact = {"LOWER": {"IN": spec[1:].lower().split("/")}}
         yield {**exact, "OP": "?"} if optional else exact
