@@ -420,18 +420,20 @@ class CrisisDetector(GraphComponent):
         # messages match none, and this runs on every one.
         context = self._context_of(doc, nlp) if matches else {}
         figurative = context.get(FIGURATIVE, [])
-        # Someone else's death is grief, not the visitor's own risk: a phrase
-        # inside it counts only as a mention (answered with the crisis line
-        # beneath); other phrases and the classifier's reading still count.
+        # Someone else's death told as past, with nothing of now or urgent in
+        # the message (losses_in), settles the phrases inside it; other
+        # phrases and the classifier's reading still count.
         losses = losses_in(doc, context)
         categories = self.categories_outside(matches, figurative + losses, nlp)
         classifier_says_crisis = (
             classifier_top_is_crisis(message, self._top_floor)
             or crisis_confidence(message) >= self._close_call
         )
-        mourned = self.categories_outside(matches, figurative, nlp)
-        if mourned and not categories and not classifier_says_crisis:
-            return Detection("past", mourned)
+        if losses and not categories and not classifier_says_crisis:
+            # Without losses the two readings are the same: read it only then.
+            mourned = self.categories_outside(matches, figurative, nlp)
+            if mourned:
+                return Detection("past", mourned)
         if categories:
             denied = figurative + context.get(NEGATED, [])
             said = self.categories_outside(matches, denied, nlp)
