@@ -9,7 +9,14 @@ A message is "not in English" only when two readings agree: too few of its words
 are known English (the spaCy pipeline's vocabulary and spelling repair), and a
 language identifier (py3langid, langid.py's model) finds another language likelier.
 Either alone misjudges real visitors: the vocabulary does not know "hallucinate"
-or "KAP", and the identifier guesses wildly on three words.
+or "KAP", and the identifier guesses wildly on three words. The vocabulary is a
+list of frequent words on English web pages, so it also holds Spanish "la", "es",
+"para", "tiene", "puede": a word that is a function word of the language the
+identifier finds (spaCy's stop-word lists) and not one of English's counts as
+unknown when the message has two or more of them, else "¿la ketamina es segura
+para la depresión?" read as English and got an English topic's answer. One or
+two words are too few to judge, unless none is English and one is a function
+word of the language found or the text has "¿" or "¡" ("¿cuánto cuesta?").
 A phone number or email address typed on its own has no words either, but it is
 no unreadable message: it becomes ``inform`` (what answers to the forms'
 contact question are), with ``contact_details`` ("phone" or "email") added to
@@ -64,6 +71,35 @@ LATIN_SCRIPT_LANGUAGES = [
 ]
 
 
+# Characters the language identifier reads (likeliest_language).
+LANGUAGE_SAMPLE_CHARS = 1000
+# Spanish opening marks: no English message needs them.
+SPANISH_MARKS = frozenset("¿¡")
+# A message's words count as the identified language's only with this many
+# different function words of it: English chat has one now and then ("i wanna
+# die so bad rn": German "die"), Spanish and French sentences have several.
+MIN_FUNCTION_WORDS = 2
+
+
+@functools.cache
+def function_words(language: str) -> frozenset[str]:
+    """The language's stop words that English does not have ("la", "es", "que"
+    in Spanish; not "a" or "me"), of two letters or more ("u" and "r" are chat
+    English); empty for a language spaCy has no list for."""
+    import importlib
+
+    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        return frozenset()
+    return (
+        frozenset(word for word in module.STOP_WORDS if len(word) > 1)
+        - ENGLISH_STOP_WORDS
+    )
+
+
 @functools.cache
 def language_identifier() -> Any:
     """langid.py's model, loaded on first use."""
@@ -76,8 +112,11 @@ def language_identifier() -> Any:
 
 def likeliest_language(text: str) -> str:
     """The ISO 639-1 code of the likeliest of LATIN_SCRIPT_LANGUAGES (lower
-    case, as the sanitiser leaves the text)."""
-    return str(language_identifier().classify(text.lower())[0])
+    case, as the sanitiser leaves the text), read from the message's start: a
+    paragraph tells the language, and a 64,000-character message costs no more
+    than a long question."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS].lower()
+    return str(language_identifier().classify(sample)[0])
 
 
 def words_of(doc: Doc) -> list[str]:
@@ -101,12 +140,46 @@ def known_share(words: list[str], is_known: Callable[[str], bool]) -> float:
     return sum(1 for word in latin if is_known(word)) / len(latin)
 
 
-def reads_as_english(text: str, words: list[str], share: float) -> bool:
-    """Foreign only when the vocabulary (``share``: known_share of ``words``)
-    and the language identifier agree."""
+def few_words_look_foreign(
+    text: str,
+    words: list[str],
+    is_english: Callable[[str], bool],
+    foreign: frozenset[str],
+) -> bool:
+    """One or two words, none of them English, with a function word of the
+    identified language or a Spanish mark ("¿cuánto cuesta?", "¿hablan
+    español?"): a name ("José") or "tricare" alone stays English."""
+    return (
+        0 < len(words) < MIN_WORDS_TO_JUDGE
+        and not any(is_english(word) for word in words)
+        and (
+            any(word in foreign for word in words)
+            or any(char in SPANISH_MARKS for char in text)
+        )
+    )
+
+
+def reads_as_english(
+    text: str, words: list[str], is_known: Callable[[str], bool]
+) -> bool:
+    """Foreign only when the vocabulary and the language identifier agree; the
+    identified language's function words do not count as known English when the
+    message has several of them."""
     if not words or not mostly_latin(words):
         return False
-    return share >= ENGLISH_SHARE or likeliest_language(text) == ENGLISH
+    language = likeliest_language(text)
+    if language == ENGLISH:
+        return True
+    foreign = function_words(language)
+    if len(foreign.intersection(words)) < MIN_FUNCTION_WORDS:
+        foreign = frozenset()
+
+    def is_english(word: str) -> bool:
+        return word not in foreign and is_known(word)
+
+    if few_words_look_foreign(text, words, is_english, function_words(language)):
+        return False
+    return known_share(words, is_english) >= ENGLISH_SHARE
 
 
 @DefaultV1Recipe.register(
@@ -136,8 +209,9 @@ class ReadabilityCheck(GraphComponent):
             words = words_of(doc) if doc is not None else []
             text = doc.text if doc is not None else ""
             # Spelling repair makes is_known_word costly: one pass over the words.
-            share = known_share(words, normalizer.is_known_word)
-            english = reads_as_english(text, words, share)
+            is_known = functools.cache(normalizer.is_known_word)
+            share = known_share(words, is_known)
+            english = reads_as_english(text, words, is_known)
             readability: dict[str, Any] = {"has_words": bool(words), "english": english}
             contact = None if words else mentioned_contact_kind(str(message.get(TEXT)))
             if contact:

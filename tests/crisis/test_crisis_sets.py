@@ -181,3 +181,18 @@ def test_questions_in_another_language_raise_no_alarm(assistant: Assistant) -> N
         if label_from_parse(assistant.parse(text)) == "crisis"
     ]
     assert alarms == []
+
+
+def test_questions_in_another_language_are_read_as_another_language(
+    assistant: Assistant,
+) -> None:
+    """Each gets the "English only" reply with the crisis line in its language,
+    not an English topic's answer: three of them ("la ketamina funciona para la
+    depresion?") once read as English through the Spanish words the English
+    vocabulary also lists (clinic/components/readability.py)."""
+    read_as_english = [
+        text
+        for text in OTHER_LANGUAGES[QUESTIONS]
+        if assistant.parse(text).get("readability", {}).get("english") is not False
+    ]
+    assert read_as_english == []

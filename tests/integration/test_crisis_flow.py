@@ -158,15 +158,29 @@ def test_risk_in_another_language_gets_the_crisis_reply_and_a_flag(
     assert flag["message"] == message
 
 
+@pytest.mark.parametrize(
+    ("message", "in_their_language"),
+    [
+        ("je veux prendre rendez-vous", "appelez le 988"),
+        # Spanish function words ("la", "es", "para") are on the English
+        # vocabulary's list of frequent web words: this one was once answered
+        # with the English depression-symptoms answer.
+        (
+            "Hola, quisiera saber si la ketamina es segura para la depresión",
+            "oprime 2 para hablar en español",
+        ),
+        ("¿Cuánto cuesta?", "oprime 2 para hablar en español"),
+    ],
+)
 def test_a_question_in_another_language_gets_english_only_and_the_line(
-    assistant: Assistant,
+    assistant: Assistant, message: str, in_their_language: str
 ) -> None:
     visitor = new_visitor()
-    text = all_text(assistant.send(visitor, "je veux prendre rendez-vous"))
+    text = all_text(assistant.send(visitor, message))
     assert "only chat in English" in text
     assert "988" in text, "the English-only reply names the crisis line"
-    assert text.index("appelez le 988") > text.index("only chat in English"), (
-        "and says it in French after the English"
+    assert text.index(in_their_language) > text.index("only chat in English"), (
+        "and says it in their language after the English"
     )
     assert "I'm really glad you told me" not in text, "not the crisis reply"
     engine = create_engine(assistant.database_url)
