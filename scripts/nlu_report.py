@@ -574,6 +574,12 @@ def markdown(results: list[Result], baseline_results: list[Result]) -> str:
         "death settle its phrase whatever else the message said (86 and 90 "
         "alarms) missed emergencies told in the past tense ('my son overdosed "
         "and died, he won't wake up') and were withdrawn after review.",
+        "Session 37, by the same cross-validation (start: 736 topics, 472 "
+        "answers, 213 out of scope, 143 crisis posts, 93 alarms): nine written "
+        "examples for questions a new visitor's trial got wrong (bringing a "
+        "partner, the dose the clinic gives, high blood pressure, Suboxone and "
+        "methadone): 737 topics, 475 answers, 213 out of scope, 143 crisis "
+        "posts, 92 alarms.",
     ]
     lines += [
         "",

@@ -13,10 +13,13 @@ or "KAP", and the identifier guesses wildly on three words. The vocabulary is a
 list of frequent words on English web pages, so it also holds Spanish "la", "es",
 "para", "tiene", "puede": a word that is a function word of the language the
 identifier finds (spaCy's stop-word lists) and not one of English's counts as
-unknown when the message has two or more of them, else "¿la ketamina es segura
-para la depresión?" read as English and got an English topic's answer. One or
-two words are too few to judge, unless none is English and one is a function
-word of the language found or the text has "¿" or "¡" ("¿cuánto cuesta?").
+unknown when the message has three or more of them, or two and another sign of
+that language (an accent, "¿", a word known only as a repaired misspelling such
+as "ketamina"), else "¿la ketamina es segura para la depresión?" read as English
+and got an English topic's answer; one or two, as in "i wanna die man" or "Dr. de
+la Rosa", are English chat and names. One or two words are too few to judge,
+unless none is English and one is a function word of the language found or the
+text has "¿" or "¡" ("¿cuánto cuesta?").
 A phone number or email address typed on its own has no words either, but it is
 no unreadable message: it becomes ``inform`` (what answers to the forms'
 contact question are), with ``contact_details`` ("phone" or "email") added to
@@ -58,6 +61,7 @@ MIN_WORDS_TO_JUDGE = 3
 # No real visitor's message in research/real_questions/ is below it.
 UNCLEAR_SHARE = 0.5
 LATIN_END = 0x250  # Basic Latin to Latin Extended-B
+ASCII_END = 0x7F
 
 
 ENGLISH = "en"
@@ -75,10 +79,13 @@ LATIN_SCRIPT_LANGUAGES = [
 LANGUAGE_SAMPLE_CHARS = 1000
 # Spanish opening marks: no English message needs them.
 SPANISH_MARKS = frozenset("¿¡")
-# A message's words count as the identified language's only with this many
-# different function words of it: English chat has one now and then ("i wanna
-# die so bad rn": German "die"), Spanish and French sentences have several.
-MIN_FUNCTION_WORDS = 2
+# A message's function words of the identified language count as unknown English
+# only when it has this many different ones, or one fewer with a sign of another
+# language besides (a mark, an accented letter, a word known only as a repaired
+# misspelling: "ketamina", "depresion"). English chat and names have one or two:
+# "i wanna die man" (German "die", "man"), "can i come solo" (Italian), "Dr. de la
+# Rosa"; Spanish and French sentences have several.
+MIN_FUNCTION_WORDS = 3
 
 
 @functools.cache
@@ -140,11 +147,38 @@ def known_share(words: list[str], is_known: Callable[[str], bool]) -> float:
     return sum(1 for word in latin if is_known(word)) / len(latin)
 
 
-def few_words_look_foreign(
+def has_other_signs(
+    text: str, words: list[str], is_repaired: Callable[[str], bool]
+) -> bool:
+    """A mark or letter English does not use, or a word known only as a
+    repaired misspelling ("ketamina" → ketamine)."""
+    return (
+        any(char in SPANISH_MARKS for char in text)
+        or any(ord(char) > ASCII_END for char in text if char.isalpha())
+        or any(is_repaired(word) for word in set(words))
+    )
+
+
+def unknown_function_words(
     text: str,
     words: list[str],
-    is_english: Callable[[str], bool],
-    foreign: frozenset[str],
+    language: str,
+    is_repaired: Callable[[str], bool],
+) -> frozenset[str]:
+    """The identified language's function words in the message, when they are
+    evidence enough (MIN_FUNCTION_WORDS) to count as unknown English."""
+    found = function_words(language).intersection(words)
+    if len(found) >= MIN_FUNCTION_WORDS:
+        return found
+    if len(found) == MIN_FUNCTION_WORDS - 1 and has_other_signs(
+        text, words, is_repaired
+    ):
+        return found
+    return frozenset()
+
+
+def few_words_look_foreign(
+    text: str, words: list[str], is_english: Callable[[str], bool], language: str
 ) -> bool:
     """One or two words, none of them English, with a function word of the
     identified language or a Spanish mark ("¿cuánto cuesta?", "¿hablan
@@ -153,31 +187,32 @@ def few_words_look_foreign(
         0 < len(words) < MIN_WORDS_TO_JUDGE
         and not any(is_english(word) for word in words)
         and (
-            any(word in foreign for word in words)
+            not function_words(language).isdisjoint(words)
             or any(char in SPANISH_MARKS for char in text)
         )
     )
 
 
 def reads_as_english(
-    text: str, words: list[str], is_known: Callable[[str], bool]
+    text: str,
+    words: list[str],
+    is_known: Callable[[str], bool],
+    is_repaired: Callable[[str], bool] = lambda word: False,
 ) -> bool:
     """Foreign only when the vocabulary and the language identifier agree; the
-    identified language's function words do not count as known English when the
-    message has several of them."""
+    identified language's function words do not count as known English when
+    the message has enough of them (unknown_function_words)."""
     if not words or not mostly_latin(words):
         return False
     language = likeliest_language(text)
     if language == ENGLISH:
         return True
-    foreign = function_words(language)
-    if len(foreign.intersection(words)) < MIN_FUNCTION_WORDS:
-        foreign = frozenset()
+    unknown = unknown_function_words(text, words, language, is_repaired)
 
     def is_english(word: str) -> bool:
-        return word not in foreign and is_known(word)
+        return word not in unknown and is_known(word)
 
-    if few_words_look_foreign(text, words, is_english, function_words(language)):
+    if few_words_look_foreign(text, words, is_english, language):
         return False
     return known_share(words, is_english) >= ENGLISH_SHARE
 
@@ -211,7 +246,9 @@ class ReadabilityCheck(GraphComponent):
             # Spelling repair makes is_known_word costly: one pass over the words.
             is_known = functools.cache(normalizer.is_known_word)
             share = known_share(words, is_known)
-            english = reads_as_english(text, words, is_known)
+            english = reads_as_english(
+                text, words, is_known, normalizer.is_repaired_word
+            )
             readability: dict[str, Any] = {"has_words": bool(words), "english": english}
             contact = None if words else mentioned_contact_kind(str(message.get(TEXT)))
             if contact:

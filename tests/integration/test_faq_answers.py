@@ -73,6 +73,12 @@ VISITORS_WORDING = [
     ),
     ("is it the same stuff as street ketamine", "faq/safety.clinic_doses"),
     ("how many people does it work for", "faq/effectiveness.response_rates"),
+    # Session 37 (worded apart from the examples added): "can I bring my wife"
+    # got what to bring, "how much ketamine will they give me" the price, a
+    # Suboxone question what happens in a session.
+    ("can my girlfriend come with me", "faq/session.companion"),
+    ("how much ketamine do you give", "faq/safety.clinic_doses"),
+    ("i'm on suboxone, can i still get ketamine?", "faq/ssri_together.interactions"),
 ]
 
 
