@@ -147,15 +147,20 @@ def known_share(words: list[str], is_known: Callable[[str], bool]) -> float:
     return sum(1 for word in latin if is_known(word)) / len(latin)
 
 
+def has_spanish_mark(text: str) -> bool:
+    return any(char in SPANISH_MARKS for char in text)
+
+
 def has_other_signs(
-    text: str, words: list[str], is_repaired: Callable[[str], bool]
+    text: str, words: list[str], repair: Callable[[str], str | None]
 ) -> bool:
     """A mark or letter English does not use, or a word known only as a
-    repaired misspelling ("ketamina" → ketamine)."""
+    repaired misspelling ("ketamina" → ketamine: ``repair`` is the spelling
+    normaliser's, None for common and key words)."""
     return (
-        any(char in SPANISH_MARKS for char in text)
+        has_spanish_mark(text)
         or any(ord(char) > ASCII_END for char in text if char.isalpha())
-        or any(is_repaired(word) for word in set(words))
+        or any(repair(word) is not None for word in set(words))
     )
 
 
@@ -163,16 +168,14 @@ def unknown_function_words(
     text: str,
     words: list[str],
     language: str,
-    is_repaired: Callable[[str], bool],
+    repair: Callable[[str], str | None],
 ) -> frozenset[str]:
     """The identified language's function words in the message, when they are
     evidence enough (MIN_FUNCTION_WORDS) to count as unknown English."""
     found = function_words(language).intersection(words)
     if len(found) >= MIN_FUNCTION_WORDS:
         return found
-    if len(found) == MIN_FUNCTION_WORDS - 1 and has_other_signs(
-        text, words, is_repaired
-    ):
+    if len(found) == MIN_FUNCTION_WORDS - 1 and has_other_signs(text, words, repair):
         return found
     return frozenset()
 
@@ -186,10 +189,7 @@ def few_words_look_foreign(
     return (
         0 < len(words) < MIN_WORDS_TO_JUDGE
         and not any(is_english(word) for word in words)
-        and (
-            not function_words(language).isdisjoint(words)
-            or any(char in SPANISH_MARKS for char in text)
-        )
+        and (not function_words(language).isdisjoint(words) or has_spanish_mark(text))
     )
 
 
@@ -197,7 +197,7 @@ def reads_as_english(
     text: str,
     words: list[str],
     is_known: Callable[[str], bool],
-    is_repaired: Callable[[str], bool] = lambda word: False,
+    repair: Callable[[str], str | None],
 ) -> bool:
     """Foreign only when the vocabulary and the language identifier agree; the
     identified language's function words do not count as known English when
@@ -207,7 +207,7 @@ def reads_as_english(
     language = likeliest_language(text)
     if language == ENGLISH:
         return True
-    unknown = unknown_function_words(text, words, language, is_repaired)
+    unknown = unknown_function_words(text, words, language, repair)
 
     def is_english(word: str) -> bool:
         return word not in unknown and is_known(word)
@@ -246,9 +246,7 @@ class ReadabilityCheck(GraphComponent):
             # Spelling repair makes is_known_word costly: one pass over the words.
             is_known = functools.cache(normalizer.is_known_word)
             share = known_share(words, is_known)
-            english = reads_as_english(
-                text, words, is_known, normalizer.is_repaired_word
-            )
+            english = reads_as_english(text, words, is_known, normalizer.repair)
             readability: dict[str, Any] = {"has_words": bool(words), "english": english}
             contact = None if words else mentioned_contact_kind(str(message.get(TEXT)))
             if contact:

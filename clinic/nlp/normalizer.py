@@ -86,15 +86,6 @@ class SpellingNormalizer:
             or bool(self.common_word_swapped(word.lower(), None))
         )
 
-    def is_repaired_word(self, word: str) -> bool:
-        """Known only as a repaired misspelling of a key word ("ketamina")."""
-        lowered = word.lower()
-        return (
-            not self.is_common_word(lowered)
-            and lowered not in self.key_words
-            and self.repair(lowered) is not None
-        )
-
     def unstretched(self, word: str) -> str | None:
         """The known word a stretched one stands for: "hellooo" → "hello",
         "killl" → "kill" (letters repeated three or more times, as people type
