@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
@@ -7,7 +12,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 
-from clinic.components.readability import READABILITY, ReadabilityCheck
+from clinic.components.readability import (
+    LATIN_SCRIPT_LANGUAGES,
+    READABILITY,
+    ReadabilityCheck,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def check(nlp: Language, text: str) -> Message:
@@ -153,3 +164,30 @@ def test_made_up_words_taken_for_english_are_asked_again(nlp: Language) -> None:
     result = check(nlp, "blorf the quindle")
     assert result.get(READABILITY) == {"has_words": True, "english": True}
     assert result.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_other_languages_words_are_read_without_their_spacy_packages() -> None:
+    """Importing spacy.lang.fr compiles its tokenizer exceptions: 2.2 s of the
+    Rasa server's event loop at the first French message, every visitor waiting
+    (the fuzz run's slowest hello). The lists are read from their files alone,
+    when the model loads."""
+    script = (
+        "import sys\n"
+        "from clinic.components.readability import ReadabilityCheck, function_words\n"
+        "ReadabilityCheck.create({}, None, None, None)\n"
+        "assert 'la' in function_words('fr') and 'que' in function_words('es')\n"
+        "assert function_words.cache_info().currsize >= 11\n"
+        "loaded = [m for m in sys.modules if m.startswith('spacy.lang.')]\n"
+        "print(sorted(m.split('.')[2] for m in loaded))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=PROJECT_ROOT,
+    )
+    loaded = set(ast.literal_eval(ran.stdout.strip().splitlines()[-1]))
+    others = set(LATIN_SCRIPT_LANGUAGES) - {"en"}
+    assert "en" in loaded and not loaded & others, loaded & others
