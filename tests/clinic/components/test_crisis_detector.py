@@ -479,6 +479,27 @@ RISK_ASKED_OR_DECIDED = [
     "what's the most painless way",
 ]
 
+# One's own death foretold: missed by every phrase until session 38 (the
+# classifier alone read "soon I will be dead" as a question about speed).
+DEATH_FORETOLD = [
+    "soon I will be dead",
+    "i'll be dead before my appointment",
+    "I won't make it to the 3pm appointment because I'll be dead",
+    "i will be dead. broke and alone",
+]
+# Risk a figure of speech for a visit at a clock time or for "dead tired" would
+# have hidden (session 38's review, which withdrew both): the sanitiser drops
+# sentence punctuation, so a figure reaches across sentences.
+RISK_BESIDE_A_CLOCK_TIME_OR_TIREDNESS = [
+    "I'd rather be dead. Tired of everything.",
+    "i wish i was dead. broke and nothing works",
+    "I want to be dead, serious",
+    "i am dead tired of life",
+    "I won't make it to the 4pm appointment, I won't make it at all",
+    "I can't make it to the 3 o'clock appointment, I've decided",
+    "I won't make it to the 3pm appointment. I'm not going to make it",
+]
+
 
 # Clinic questions that a phrase matched through a lemma or a word too many
 # (session 36's audit of the notation): "gone" is "go", "done" is "do", "best"
@@ -573,7 +594,9 @@ RISK_BESIDE_A_LOSS = [
     + RISK_MISSED_IN_CROSS_VALIDATION
     + RISK_BESIDE_A_PAST
     + RISK_ASKED_OR_DECIDED
-    + RISK_BESIDE_A_LOSS,
+    + RISK_BESIDE_A_LOSS
+    + DEATH_FORETOLD
+    + RISK_BESIDE_A_CLOCK_TIME_OR_TIREDNESS,
 )
 def test_risk_said_in_real_posts_or_beside_a_past_is_caught_by_a_phrase(
     detector: CrisisDetector, nlp: Language, text: str
