@@ -580,6 +580,16 @@ def markdown(results: list[Result], baseline_results: list[Result]) -> str:
         "partner, the dose the clinic gives, high blood pressure, Suboxone and "
         "methadone): 737 topics, 475 answers, 213 out of scope, 143 crisis "
         "posts, 92 alarms.",
+        "Session 38, by the same cross-validation (start: 737 topics, 475 "
+        "answers, 213 out of scope, 143 crisis posts, 92 alarms): 17 written "
+        "examples for a new visitor's trial (an appointment's length, which "
+        "started the booking form; Tricare; bipolar and breastfeeding, which "
+        "got the medical-advice refusal; a husband's PTSD; a cancellation "
+        "policy, now a hand-off; a doctor in the room; an adult child's "
+        "consultation) and the crisis phrase 'i will be dead': 737 topics, 474 "
+        "answers, 212 out of scope, 143 crisis posts, 93 alarms. The phrase "
+        "changed no verdict on any real item; the one-item moves are the "
+        "retrained classifier's.",
     ]
     lines += [
         "",

@@ -79,6 +79,17 @@ VISITORS_WORDING = [
     ("can my girlfriend come with me", "faq/session.companion"),
     ("how much ketamine do you give", "faq/safety.clinic_doses"),
     ("i'm on suboxone, can i still get ketamine?", "faq/ssri_together.interactions"),
+    # Session 38 (worded apart from the examples added): an appointment's length
+    # started the booking form, Tricare got who is a candidate, bipolar and
+    # breastfeeding the medical-advice refusal, a husband's PTSD who is a candidate.
+    (
+        "how long is the whole appointment from check in to leaving",
+        "faq/session.length",
+    ),
+    ("does your clinic take tricare insurance", "faq/cost.insurance"),
+    ("im bipolar 1, is that ok for ketamine", "faq/eligibility.candidates"),
+    ("is ketamine ok while breastfeeding", "faq/eligibility.not_suitable"),
+    ("can it help my wife's ptsd", "faq/other_conditions.anxiety_ptsd"),
 ]
 
 
