@@ -13,6 +13,12 @@ def cpu_seconds(pid: int) -> float:
     return _cpu_seconds_of(Path(f"/proc/{pid}/stat"))
 
 
+def main_thread_cpu_seconds(pid: int) -> float:
+    """The CPU time so far of the process's main thread (an asyncio server's
+    event loop), user and system."""
+    return _cpu_seconds_of(Path(f"/proc/{pid}/task/{pid}/stat"))
+
+
 def cpu_seconds_by_thread(pid: int) -> dict[int, float]:
     """Each of the process's threads (by thread id; the main thread's is the
     pid): its CPU time so far, user and system."""
