@@ -52,12 +52,25 @@ def group(
         yield running
 
 
-def upstreams_of(group: RunningCluster, request: str, whole: bool = False) -> set[str]:
+def upstreams_of(
+    group: RunningCluster,
+    request: str,
+    whole: bool = False,
+    including: frozenset[str] = frozenset(),
+) -> set[str]:
     """The addresses nginx passed requests starting with ``request`` ("POST
-    /conversations/") on to; ``whole``: that path exactly ("GET /login")."""
-    log = group.cluster.log("nginx-access").read_text(errors="replace")
+    /conversations/") on to; ``whole``: that path exactly ("GET /login").
+    nginx writes a request's line after its response has gone: the log is read
+    again, for up to 5 s, until it holds the addresses ``including``."""
     end = "[ ?]" if whole else ""
-    return set(re.findall(rf'"{re.escape(request)}{end}[^"]*" \d+ (\S+)', log))
+    pattern = re.compile(rf'"{re.escape(request)}{end}[^"]*" \d+ (\S+)')
+    deadline = time.monotonic() + 5
+    while True:
+        log = group.cluster.log("nginx-access").read_text(errors="replace")
+        found = set(pattern.findall(log))
+        if found >= including or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def replicas_that_answered(group: RunningCluster, path: str) -> set[str]:
@@ -105,8 +118,9 @@ def test_the_console_and_the_demo_site_are_behind_nginx(
     assert page.ok and f'data-server="{topology.front_url}"' in page.text
     console = f"127.0.0.1:{topology.console_backend_port}"
     site = f"127.0.0.1:{topology.site_backend_port}"
-    assert upstreams_of(group, "GET /login", whole=True) == {console}
-    assert upstreams_of(group, "GET /", whole=True) >= {site}
+    logged_console = upstreams_of(group, "GET /login", True, frozenset({console}))
+    assert logged_console == {console}
+    assert upstreams_of(group, "GET /", True, frozenset({site})) >= {site}
 
 
 def test_every_services_log_is_the_service_users_only(group: RunningCluster) -> None:
